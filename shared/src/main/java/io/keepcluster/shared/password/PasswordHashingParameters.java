@@ -39,9 +39,8 @@ public record PasswordHashingParameters(int memoryKiB, int iterations, int paral
      * 10 hashes, printed by {@code PasswordHasherTimingTest}): hash 56-61 ms, verify 51-80 ms, the
      * spread coming from other load on the machine. That is the ~50 ms target while staying at
      * OWASP's floor; OWASP's equivalent alternatives (m=47104,t=1 or m=12288,t=3) cost the same.
-     * One lane because
-     * Bouncy Castle computes lanes sequentially, so p&gt;1 adds cost without adding speed, and a
-     * login should not occupy both cores.
+     * One lane because Bouncy Castle computes lanes sequentially, so p&gt;1 adds cost without
+     * adding speed, and a login should not occupy both cores.
      */
     public static PasswordHashingParameters defaults() {
         return new PasswordHashingParameters(19_456, 2, 1);

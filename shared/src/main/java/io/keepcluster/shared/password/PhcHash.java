@@ -75,7 +75,10 @@ record PhcHash(PasswordHashingParameters parameters, byte[] salt, byte[] hash) {
             return null;
         }
         try {
-            return DECODER.decode(text);
+            byte[] bytes = DECODER.decode(text);
+            // The decoder ignores the unused low bits of the last character; refuse such
+            // non-canonical spellings so one hash has exactly one string form.
+            return ENCODER.encodeToString(bytes).equals(text) ? bytes : null;
         } catch (IllegalArgumentException e) {
             return null;
         }
