@@ -1,0 +1,180 @@
+package io.keepcluster.node;
+
+import io.keepcluster.node.config.NodeConfig;
+import io.keepcluster.node.health.HealthReporter;
+import io.keepcluster.node.health.HealthRoutes;
+import io.keepcluster.node.health.Problems;
+import io.keepcluster.node.health.Readiness;
+import io.keepcluster.node.http.ApiRoutes;
+import io.keepcluster.node.keys.EphemeralKey;
+import io.keepcluster.node.keys.KeyRing;
+import io.keepcluster.node.keys.KeyRingSnapshot;
+import io.keepcluster.node.management.ManagementAccounts;
+import io.keepcluster.node.management.ManagementRoutes;
+import io.keepcluster.node.metrics.MetricsRoutes;
+import io.keepcluster.node.metrics.NodeMetrics;
+import io.keepcluster.node.tokens.LocalRevocations;
+import io.keepcluster.node.tokens.Revocations;
+import io.keepcluster.node.tokens.TokenIssuer;
+import io.keepcluster.node.tokens.TokenVerifier;
+import io.keepcluster.node.users.FileUserDirectory;
+import io.keepcluster.node.users.LocalLockouts;
+import io.keepcluster.node.users.LoginService;
+import io.keepcluster.shared.password.PasswordHasher;
+import io.keepcluster.shared.password.PasswordHashingParameters;
+import io.keepcluster.shared.users.UserDirectoryFile;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.keepcluster.node.http.RouterVerticle;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One KeepCluster node: wires the components and owns their lifecycle. Everything that varies
+ * (config, environment, clock, password cost) comes in through {@link Settings}.
+ */
+public final class KeepClusterNode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeepClusterNode.class);
+
+  /** What a node needs from its launcher. */
+  public record Settings(
+      NodeConfig config, Map<String, String> env, Clock clock, PasswordHashingParameters hashing) {}
+
+  private final Vertx vertx;
+  private final NodeIdentity identity;
+  private final BoundPorts ports;
+  private final HealthReporter health;
+
+  private KeepClusterNode(Vertx vertx, NodeIdentity identity, BoundPorts ports, HealthReporter health) {
+    this.vertx = vertx;
+    this.identity = identity;
+    this.ports = ports;
+    this.health = health;
+  }
+
+  public static Future<KeepClusterNode> start(Settings settings) {
+    NodeConfig config = settings.config();
+    SecureRandom random = new SecureRandom();
+    NodeIdentity identity = NodeIdentity.create(settings.env(), random);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    NodeMetrics metrics = new NodeMetrics(registry);
+
+    EphemeralKey ephemeral = EphemeralKey.create(identity.id(), config.tokens().issuer(), random);
+    KeyRing keyRing = new KeyRing(new KeyRingSnapshot(ephemeral.signing(), List.of(ephemeral.verifying())));
+    Clock clock = settings.clock();
+    Revocations revocations = new LocalRevocations(clock);
+    PasswordHasher hasher = new PasswordHasher(settings.hashing());
+    LoginService logins = new LoginService(
+        new FileUserDirectory(new UserDirectoryFile(config.configDir())), hasher,
+        new LocalLockouts(config.lockout(), clock));
+    WorkerExecutor hashingPool = vertx.createSharedWorkerExecutor("keepcluster-password-hashing",
+        Math.max(2, Runtime.getRuntime().availableProcessors()));
+
+    Problems problems = new Problems();
+    Readiness readiness = new Readiness();
+    HealthReporter health = new HealthReporter(identity.id(), identity.version(), keyRing,
+        ephemeral.kid(), new SingleNodeCluster(config.cluster().name(), identity.id()), problems, readiness);
+
+    ApiRoutes.Services services = new ApiRoutes.Services(config, keyRing,
+        new TokenIssuer(keyRing, config.tokens(), clock),
+        new TokenVerifier(keyRing, config.tokens(), revocations, clock),
+        logins, revocations, hashingPool, metrics);
+    ManagementAccounts accounts = new ManagementAccounts(config.managementAccounts(), hasher);
+
+    String bind = config.bindAddress();
+    int apiInstances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    return listen(vertx, bind, config.ports().api(), v -> ApiRoutes.create(v, services), apiInstances)
+        .compose(api -> listen(vertx, bind, config.ports().health(),
+                v -> HealthRoutes.create(v, health), 1)
+            .compose(healthPort -> listen(vertx, bind, config.ports().management(),
+                    v -> ManagementRoutes.create(v, accounts, hashingPool, health), 1)
+                .compose(management -> listen(vertx, bind, config.ports().metrics(),
+                        v -> MetricsRoutes.create(v, registry), 1)
+                    .map(metricsPort -> new BoundPorts(api, healthPort, management, metricsPort, 0)))))
+        .map(ports -> {
+          readiness.markReady();
+          LOG.info("event=node_started node={} version={} {} signing={}", identity.id(),
+              identity.version(), ports.announcement(), keyRing.current().signer().kid());
+          return new KeepClusterNode(vertx, identity, ports, health);
+        })
+        .onFailure(failure -> LOG.error("event=node_start_failed node={} reason=\"{}\"",
+            identity.id(), failure.toString()))
+        .recover(failure -> {
+          // Completing on a closed Vert.x would lose the failure: hand it over first, then close.
+          vertx.close();
+          return Future.failedFuture(failure);
+        });
+  }
+
+  /**
+   * Deploys {@code instances} server verticles on one address and answers the port they share.
+   * Vert.x shares a concrete address between instances but gives each its own port for port 0,
+   * so port 0 is first resolved to a free port (and retried if another process takes it first).
+   */
+  private static Future<Integer> listen(Vertx vertx, String host, int port,
+      Function<Vertx, Router> routes, int instances) {
+    if (instances == 1 || port != 0) {
+      return deploy(vertx, host, port, routes, instances);
+    }
+    return deploy(vertx, host, FreePort.pick(host), routes, instances)
+        .recover(failure -> deploy(vertx, host, FreePort.pick(host), routes, instances))
+        .recover(failure -> deploy(vertx, host, FreePort.pick(host), routes, instances));
+  }
+
+  private static Future<Integer> deploy(Vertx vertx, String host, int port,
+      Function<Vertx, Router> routes, int instances) {
+    List<RouterVerticle> deployed = new CopyOnWriteArrayList<>();
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
+    return vertx.deployVerticle(() -> {
+          RouterVerticle verticle = new RouterVerticle(options, routes);
+          deployed.add(verticle);
+          return verticle;
+        }, new DeploymentOptions().setInstances(instances))
+        .compose(id -> {
+          Set<Integer> ports = new HashSet<>();
+          deployed.forEach(v -> ports.add(v.actualPort()));
+          return ports.size() == 1 ? Future.succeededFuture(ports.iterator().next())
+              : vertx.undeploy(id).transform(ignored -> Future.failedFuture(
+                  "servers on " + host + ":" + port + " did not share one port: " + ports));
+        });
+  }
+
+  public NodeIdentity identity() {
+    return identity;
+  }
+
+  public BoundPorts ports() {
+    return ports;
+  }
+
+  public HealthReporter health() {
+    return health;
+  }
+
+  public Future<Void> stop() {
+    LOG.info("event=node_stopping node={}", identity.id());
+    return vertx.close();
+  }
+}

@@ -1,0 +1,91 @@
+package io.keepcluster.node.cli;
+
+import io.keepcluster.node.KeepClusterNode;
+import io.keepcluster.node.bootstrap.FirstStart;
+import io.keepcluster.node.config.ConfigException;
+import io.keepcluster.node.config.ConfigLoader;
+import io.keepcluster.node.config.NodeConfig;
+import io.keepcluster.shared.password.PasswordHasher;
+import io.keepcluster.shared.password.PasswordHashingParameters;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar keepcluster-node.jar [--config-dir DIR]}: starts a node; subcommands manage DIR. */
+@Command(name = "keepcluster-node", mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {"Starts a KeepCluster node: DRAPI-compatible JWT login that shares its keysets "
+        + "with every node of the cluster.",
+        "Ports come from PORT, HEALTHCHECKPORT, MANAGMENTPORT (or MANAGEMENTPORT), METRICSPORT "
+        + "and BIND, in the environment or in DIR/*.json; 0 picks a free port."},
+    subcommands = {UserCommand.class})
+public final class KeepClusterCommand implements Callable<Integer> {
+
+  static final int EXIT_CONFIG = 2;
+
+  @Option(names = "--config-dir", paramLabel = "DIR", defaultValue = "keepconfig.d",
+      description = "The keepconfig.d folder (default: ${DEFAULT-VALUE}); created with a bootstrap admin when empty or missing.")
+  Path configDir;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  public static void main(String[] args) {
+    CommandLine commandLine = new CommandLine(new KeepClusterCommand());
+    commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("keepcluster: " + e.getMessage());
+      return 1;
+    });
+    System.exit(commandLine.execute(args));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ConfigLoader loader = ConfigLoader.fromEnvironment();
+    try {
+      if (FirstStart.needed(configDir)) {
+        new FirstStart(new PasswordHasher(PasswordHashingParameters.defaults()), new SecureRandom())
+            .initialise(configDir, loader.env(), System.out);
+      }
+    } catch (IOException e) {
+      System.err.println("keepcluster: cannot create config folder " + configDir + ": " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    NodeConfig config;
+    try {
+      config = loader.load(configDir);
+    } catch (ConfigException e) {
+      System.err.println("keepcluster: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    KeepClusterNode node;
+    try {
+      node = KeepClusterNode.start(new KeepClusterNode.Settings(config, loader.env(),
+          Clock.systemUTC(), PasswordHashingParameters.defaults()))
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      System.err.println("keepcluster: node failed to start: " + cause.getMessage());
+      return 1;
+    }
+    System.out.println(node.ports().announcement());
+    System.out.flush();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        node.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("keepcluster: unclean stop: " + e.getMessage());
+      } finally {
+        stopped.countDown();
+      }
+    }, "keepcluster-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,9 @@
+package io.keepcluster.node.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code user ...}: manage the directory users in DIR/directory/users.json. */
+@Command(name = "user", mixinStandardHelpOptions = true,
+    description = "Manage directory users (DIR/directory/users.json).",
+    subcommands = {UserAddCommand.class})
+public final class UserCommand {}

@@ -1,0 +1,19 @@
+package io.keepcluster.node.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+
+/**
+ * The typed, validated effective configuration of a node. Built once per (re)load and never
+ * changed; {@link #raw()} keeps the merged JSON for the sections other components parse.
+ */
+public record NodeConfig(
+    Path configDir,
+    String bindAddress,
+    Ports ports,
+    boolean dominoLoginDisabled,
+    TokenSettings tokens,
+    LockoutPolicy lockout,
+    ClusterSettings cluster,
+    JsonObject managementAccounts,
+    JsonObject raw) {}

@@ -1,0 +1,119 @@
+package io.keepcluster.node.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Turns the merged JSON into a {@link NodeConfig}, naming the key and the rule on any error. */
+public final class NodeConfigParser {
+
+  private NodeConfigParser() {}
+
+  public static NodeConfig parse(Path configDir, JsonObject raw, Map<String, String> env)
+      throws ConfigException {
+    Ports ports = new Ports(
+        port(raw, "PORT"), port(raw, "HEALTHCHECKPORT"), port(raw, "MANAGMENTPORT"),
+        port(raw, "METRICSPORT"));
+    String bind = string(raw, "BIND");
+
+    int duration = positiveInt(raw, "JwtDuration");
+    int maxDuration = positiveInt(raw, "maxJwtDuration");
+    if (duration > maxDuration) {
+      throw new ConfigException("JwtDuration (" + duration + ") must not exceed maxJwtDuration ("
+          + maxDuration + ")");
+    }
+    int leeway = nonNegativeInt(raw, "leeway");
+    TokenSettings tokens = new TokenSettings(
+        Duration.ofSeconds(duration), Duration.ofSeconds(maxDuration),
+        string(raw, "JwtIssuer"), string(raw, "JwtAudience"), Duration.ofSeconds(leeway));
+
+    JsonObject lockoutJson = object(raw, "lockout");
+    LockoutPolicy lockout = new LockoutPolicy(
+        positiveInt(lockoutJson, "lockout.attempts", "attempts"),
+        Duration.ofMinutes(positiveInt(lockoutJson, "lockout.minutes", "minutes")));
+
+    Object disabled = raw.getValue("disableDominoLogin");
+    if (!(disabled instanceof Boolean)) {
+      throw new ConfigException("disableDominoLogin must be true or false");
+    }
+    return new NodeConfig(configDir, bind, ports, (Boolean) disabled, tokens, lockout,
+        cluster(object(raw, "cluster"), env), object(raw, "managementAccounts").copy(), raw.copy());
+  }
+
+  private static ClusterSettings cluster(JsonObject json, Map<String, String> env)
+      throws ConfigException {
+    List<String> members = new ArrayList<>();
+    Object rawMembers = json.getValue("members");
+    if (rawMembers != null && !(rawMembers instanceof JsonArray)) {
+      throw new ConfigException("cluster.members must be an array of \"host:port\" strings");
+    }
+    if (rawMembers instanceof JsonArray array) {
+      for (Object member : array) {
+        if (!(member instanceof String s) || s.isBlank()) {
+          throw new ConfigException("cluster.members must be an array of \"host:port\" strings");
+        }
+        members.add(s.trim());
+      }
+    }
+    Object k8s = json.getValue("kubernetes");
+    boolean kubernetes = k8s instanceof JsonObject o && !Boolean.FALSE.equals(o.getValue("enabled"));
+    String secret = env.get("KEEP_CLUSTER_SECRET");
+    Optional<String> iface = Optional.ofNullable(json.getValue("interface"))
+        .map(Object::toString).filter(s -> !s.isBlank());
+    int port = json.getValue("port") == null ? 5701 : rangeInt(json, "cluster.port", "port", 0, 65535);
+    String name = json.getValue("name") instanceof String s && !s.isBlank() ? s : "keepcluster";
+    return new ClusterSettings(name, members, port, iface, kubernetes,
+        Optional.ofNullable(secret).filter(s -> !s.isEmpty()));
+  }
+
+  private static int port(JsonObject raw, String key) throws ConfigException {
+    return rangeInt(raw, key, key, 0, 65535);
+  }
+
+  private static int positiveInt(JsonObject raw, String key) throws ConfigException {
+    return rangeInt(raw, key, key, 1, Integer.MAX_VALUE);
+  }
+
+  private static int positiveInt(JsonObject raw, String label, String key) throws ConfigException {
+    return rangeInt(raw, label, key, 1, Integer.MAX_VALUE);
+  }
+
+  private static int nonNegativeInt(JsonObject raw, String key) throws ConfigException {
+    return rangeInt(raw, key, key, 0, Integer.MAX_VALUE);
+  }
+
+  private static int rangeInt(JsonObject raw, String label, String key, int min, int max)
+      throws ConfigException {
+    Object value = raw.getValue(key);
+    if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
+        || number.longValue() < min || number.longValue() > max) {
+      throw new ConfigException(label + " must be an integer between " + min + " and " + max
+          + " (got: " + value + ")");
+    }
+    return number.intValue();
+  }
+
+  private static String string(JsonObject raw, String key) throws ConfigException {
+    Object value = raw.getValue(key);
+    if (!(value instanceof String s) || s.isBlank()) {
+      throw new ConfigException(key + " must be a non-empty string");
+    }
+    return s;
+  }
+
+  private static JsonObject object(JsonObject raw, String key) throws ConfigException {
+    Object value = raw.getValue(key);
+    if (value == null) {
+      return new JsonObject();
+    }
+    if (!(value instanceof JsonObject o)) {
+      throw new ConfigException(key + " must be a JSON object");
+    }
+    return o;
+  }
+}

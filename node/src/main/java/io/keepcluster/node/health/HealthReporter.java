@@ -1,0 +1,65 @@
+package io.keepcluster.node.health;
+
+import io.keepcluster.node.keys.KeyRing;
+import io.keepcluster.node.keys.KeyRingSnapshot;
+import io.keepcluster.node.keys.KeySource;
+import io.keepcluster.node.keys.VerifyingCredential;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Builds the DESIGN.md section 8 health document from the node's live state. */
+public final class HealthReporter {
+
+  private final String nodeId;
+  private final String version;
+  private final KeyRing keyRing;
+  private final String ephemeralKid;
+  private final ClusterView cluster;
+  private final Problems problems;
+  private final Readiness readiness;
+  private volatile KeyStatusSource keyStatus = KeyStatusSource.NONE;
+
+  public HealthReporter(String nodeId, String version, KeyRing keyRing, String ephemeralKid,
+      ClusterView cluster, Problems problems, Readiness readiness) {
+    this.nodeId = nodeId;
+    this.version = version;
+    this.keyRing = keyRing;
+    this.ephemeralKid = ephemeralKid;
+    this.cluster = cluster;
+    this.problems = problems;
+    this.readiness = readiness;
+  }
+
+  public void keyStatus(KeyStatusSource source) {
+    this.keyStatus = source;
+  }
+
+  public boolean ready() {
+    return readiness.isReady();
+  }
+
+  public JsonObject report() {
+    KeyRingSnapshot ring = keyRing.current();
+    JsonArray verifying = new JsonArray();
+    for (VerifyingCredential credential : ring.verifiers()) {
+      if (credential.source() == KeySource.KEYSET) {
+        verifying.add(credential.kid());
+      }
+    }
+    JsonArray problemList = new JsonArray();
+    problems.all().forEach(p -> problemList.add(new JsonObject().put("file", p.file()).put("error", p.error())));
+    return new JsonObject()
+        .put("status", readiness.isReady() ? "UP" : "DOWN")
+        .put("node", nodeId)
+        .put("version", version)
+        .put("cluster", new JsonObject().put("name", cluster.name())
+            .put("members", new JsonArray(cluster.members())))
+        .put("keys", new JsonObject()
+            .put("signing", ring.signer().kid())
+            .put("verifying", verifying)
+            .put("ephemeral", ephemeralKid))
+        .put("keysets", keyStatus.keysets())
+        .put("providers", keyStatus.providers())
+        .put("problems", problemList);
+  }
+}

@@ -1,0 +1,26 @@
+package io.keepcluster.node.health;
+
+import io.keepcluster.node.http.ErrorResponses;
+import io.keepcluster.node.http.JsonErrors;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/** {@code /health}, {@code /health/live} and {@code /health/ready} on HEALTHCHECKPORT. */
+public final class HealthRoutes {
+
+  private HealthRoutes() {}
+
+  public static Router create(Vertx vertx, HealthReporter reporter) {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> ErrorResponses.sendJson(ctx,
+        reporter.ready() ? 200 : 503, reporter.report()));
+    router.get("/health/live").handler(ctx -> ErrorResponses.sendJson(ctx, 200,
+        new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(ctx -> ErrorResponses.sendJson(ctx,
+        reporter.ready() ? 200 : 503,
+        new JsonObject().put("status", reporter.ready() ? "UP" : "DOWN")));
+    JsonErrors.install(router);
+    return router;
+  }
+}

@@ -1,0 +1,46 @@
+package io.keepcluster.node.http;
+
+import io.keepcluster.node.config.NodeConfig;
+import io.keepcluster.node.keys.KeyRing;
+import io.keepcluster.node.metrics.NodeMetrics;
+import io.keepcluster.node.tokens.Revocations;
+import io.keepcluster.node.tokens.TokenIssuer;
+import io.keepcluster.node.tokens.TokenVerifier;
+import io.keepcluster.node.users.LoginService;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** The API port's routes: login, the bearer-protected {@code /api/v1/**}, and the well-known documents. */
+public final class ApiRoutes {
+
+  /** DRAPI's login body is tiny; anything larger is refused before it is parsed. */
+  public static final int MAX_BODY_BYTES = 16 * 1024;
+
+  private ApiRoutes() {}
+
+  public record Services(
+      NodeConfig config, KeyRing keyRing, TokenIssuer issuer, TokenVerifier verifier,
+      LoginService logins, Revocations revocations, WorkerExecutor hashing, NodeMetrics metrics) {}
+
+  public static Router create(Vertx vertx, Services services) {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+
+    router.post("/api/v1/auth").handler(new LoginHandler(services.logins(), services.issuer(),
+        services.config().tokens(), services.hashing(), services.metrics(),
+        services.config().dominoLoginDisabled()));
+
+    router.route("/api/v1/*").handler(new BearerAuthHandler(services.verifier(), services.metrics()));
+    router.get("/api/v1/userinfo").handler(new UserInfoHandler());
+    router.post("/api/v1/auth/logout").handler(new LogoutHandler(services.revocations()));
+
+    WellKnownHandlers wellKnown = new WellKnownHandlers(services.keyRing());
+    router.get("/.well-known/jwks.json").handler(wellKnown::jwks);
+    router.get("/.well-known/openid-configuration").handler(wellKnown::openIdConfiguration);
+
+    JsonErrors.install(router);
+    return router;
+  }
+}

@@ -1,0 +1,90 @@
+package io.keepcluster.node.http;
+
+import io.keepcluster.node.config.TokenSettings;
+import io.keepcluster.node.metrics.NodeMetrics;
+import io.keepcluster.node.tokens.IssuedToken;
+import io.keepcluster.node.tokens.TokenIssuer;
+import io.keepcluster.node.tokens.TokenRequest;
+import io.keepcluster.node.users.LoginService;
+import io.keepcluster.node.users.Scopes;
+import io.keepcluster.shared.users.UserRecord;
+import io.vertx.core.Handler;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** {@code POST /api/v1/auth}: DRAPI's login, answering with its response shape. */
+final class LoginHandler implements Handler<RoutingContext> {
+
+  private final LoginService logins;
+  private final TokenIssuer issuer;
+  private final TokenSettings settings;
+  private final WorkerExecutor hashing;
+  private final NodeMetrics metrics;
+  private final boolean disabled;
+
+  LoginHandler(LoginService logins, TokenIssuer issuer, TokenSettings settings,
+      WorkerExecutor hashing, NodeMetrics metrics, boolean disabled) {
+    this.logins = logins;
+    this.issuer = issuer;
+    this.settings = settings;
+    this.hashing = hashing;
+    this.metrics = metrics;
+    this.disabled = disabled;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (disabled) {
+      ErrorResponses.send(ctx, 403, "Domino login is disabled on this cluster (disableDominoLogin);"
+          + " use a token from a configured identity provider");
+      return;
+    }
+    LoginRequest request;
+    try {
+      request = LoginRequest.parse(ctx.body().asString());
+    } catch (LoginRequest.Invalid e) {
+      ErrorResponses.send(ctx, 400, "Bad login request", e.getMessage());
+      return;
+    }
+    // Password hashing is deliberately slow: never on the event loop.
+    hashing.<Optional<UserRecord>>executeBlocking(() -> {
+      try {
+        return logins.authenticate(request.username(), request.password());
+      } finally {
+        Arrays.fill(request.password(), '\0');
+      }
+    }, false).onComplete(result -> {
+      if (result.failed()) {
+        ErrorResponses.send(ctx, 500, "Login failed on the server");
+        return;
+      }
+      if (result.result().isEmpty()) {
+        metrics.login("failed");
+        ErrorResponses.send(ctx, 401, ErrorResponses.INVALID_CREDENTIALS);
+        return;
+      }
+      respond(ctx, result.result().get(), request.scope());
+    });
+  }
+
+  private void respond(RoutingContext ctx, UserRecord user, String requestedScope) {
+    String scope = Scopes.narrow(user.scopes(), requestedScope);
+    if (scope.isEmpty()) {
+      metrics.login("scope_refused");
+      ErrorResponses.send(ctx, 403, "None of the requested scopes is granted to this user");
+      return;
+    }
+    IssuedToken token = issuer.issue(new TokenRequest(user.dn(), user.email(), scope));
+    metrics.login("ok");
+    JsonObject body = new JsonObject()
+        .put("bearer", token.serialized())
+        .put("claims", new JsonObject(token.claims().toJSONObject()))
+        .put("leeway", settings.leeway().toSeconds())
+        .put("expSeconds", token.lifetime().toSeconds())
+        .put("issueDate", token.issuedAt().toString());
+    ErrorResponses.sendJson(ctx, 200, body);
+  }
+}

@@ -1,0 +1,39 @@
+package io.keepcluster.node.http;
+
+import io.keepcluster.node.tokens.Revocations;
+import io.keepcluster.node.tokens.VerifiedToken;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code POST /api/v1/auth/logout} with {@code {"logout":"Yes"}}: the calling token stops working. */
+final class LogoutHandler implements Handler<RoutingContext> {
+
+  private final Revocations revocations;
+
+  LogoutHandler(Revocations revocations) {
+    this.revocations = revocations;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      ErrorResponses.send(ctx, 400, "request body is not valid JSON");
+      return;
+    }
+    if (body == null || !"Yes".equals(body.getValue("logout"))) {
+      ErrorResponses.send(ctx, 400, "expected {\"logout\":\"Yes\"}");
+      return;
+    }
+    VerifiedToken token = ctx.get(BearerAuthHandler.VERIFIED_TOKEN);
+    if (token.jwtId() == null) {
+      ErrorResponses.send(ctx, 400, "this token has no jti and cannot be logged out");
+      return;
+    }
+    revocations.revoke(token.jwtId(), token.expiresAt());
+    ErrorResponses.sendJson(ctx, 200, new JsonObject().put("status", 200).put("message", "Logged out"));
+  }
+}

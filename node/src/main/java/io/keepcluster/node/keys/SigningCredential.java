@@ -1,0 +1,16 @@
+package io.keepcluster.node.keys;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSSigner;
+
+/**
+ * What the token issuer needs to sign: a key id, its one algorithm, a signer and the issuer name
+ * that goes with the key. Never handed to the verification path.
+ */
+public record SigningCredential(String kid, JWSAlgorithm algorithm, JWSSigner signer, String issuer) {
+
+  @Override
+  public String toString() {
+    return "SigningCredential[kid=" + kid + ", alg=" + algorithm + ", iss=" + issuer + "]";
+  }
+}

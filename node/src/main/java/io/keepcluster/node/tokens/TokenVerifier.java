@@ -1,0 +1,171 @@
+package io.keepcluster.node.tokens;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.EncryptedJWT;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import io.keepcluster.node.config.TokenSettings;
+import io.keepcluster.node.keys.KeyRing;
+import io.keepcluster.node.keys.VerifyingCredential;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * Verifies bearer tokens against the key ring. The key is chosen by {@code kid} alone, never by
+ * trying every key; the token's {@code alg} must be the key's one algorithm; an unknown kid fails
+ * closed. Nimbus supplies parsing and the signature primitives; the policy lives here.
+ */
+public final class TokenVerifier {
+
+  /** Tokens above this size are refused before any parsing. */
+  public static final int MAX_TOKEN_CHARS = 8 * 1024;
+
+  private final KeyRing keyRing;
+  private final TokenSettings settings;
+  private final Revocations revocations;
+  private final Clock clock;
+
+  public TokenVerifier(KeyRing keyRing, TokenSettings settings, Revocations revocations, Clock clock) {
+    this.keyRing = keyRing;
+    this.settings = settings;
+    this.revocations = revocations;
+    this.clock = clock;
+  }
+
+  public VerifiedToken verify(String token) throws TokenRejectedException {
+    if (token == null || token.isBlank()) {
+      throw new TokenRejectedException(RejectionReason.MISSING, "no bearer token");
+    }
+    if (token.length() > MAX_TOKEN_CHARS) {
+      throw new TokenRejectedException(RejectionReason.TOO_LARGE,
+          "token larger than " + MAX_TOKEN_CHARS + " characters");
+    }
+    SignedJWT jwt = parseSigned(token);
+    JWSHeader header = jwt.getHeader();
+    checkHeader(header);
+    VerifyingCredential key = keyRing.current().verifier(header.getKeyID())
+        .orElseThrow(() -> new TokenRejectedException(RejectionReason.UNKNOWN_KID,
+            "no key with this kid"));
+    if (!key.algorithm().equals(header.getAlgorithm())) {
+      throw new TokenRejectedException(RejectionReason.ALGORITHM_MISMATCH,
+          "token alg " + header.getAlgorithm() + " is not the key's alg " + key.algorithm());
+    }
+    checkSignature(jwt, key);
+    JWTClaimsSet claims = claims(jwt);
+    Instant expiry = checkTimes(claims, key);
+    checkIssuerAndAudience(claims, key);
+    if (revocations.isRevoked(claims.getJWTID())) {
+      throw new TokenRejectedException(RejectionReason.REVOKED, "token was logged out");
+    }
+    return new VerifiedToken(claims, key.kid(), key.source(), expiry);
+  }
+
+  private static SignedJWT parseSigned(String token) throws TokenRejectedException {
+    JWT parsed;
+    try {
+      parsed = JWTParser.parse(token);
+    } catch (ParseException e) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED, "not a JWT");
+    }
+    if (parsed instanceof SignedJWT signed) {
+      return signed;
+    }
+    if (parsed instanceof EncryptedJWT) {
+      throw new TokenRejectedException(RejectionReason.ENCRYPTED_UNSUPPORTED,
+          "encrypted tokens are not accepted here");
+    }
+    throw new TokenRejectedException(RejectionReason.UNSIGNED, "unsigned tokens (alg none) are refused");
+  }
+
+  /**
+   * Keys embedded in the header would let the token vouch for itself; critical extensions we do
+   * not understand must be refused (RFC 7515 section 4.1.11).
+   */
+  private static void checkHeader(JWSHeader header) throws TokenRejectedException {
+    if (header.getJWK() != null || header.getJWKURL() != null || header.getX509CertURL() != null
+        || header.getX509CertChain() != null) {
+      throw new TokenRejectedException(RejectionReason.EMBEDDED_KEY,
+          "tokens naming their own key (jwk, jku, x5u, x5c) are refused");
+    }
+    if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+      throw new TokenRejectedException(RejectionReason.UNKNOWN_CRITICAL_HEADER,
+          "unsupported critical header " + header.getCriticalParams());
+    }
+    JOSEObjectType type = header.getType();
+    if (type != null && !JOSEObjectType.JWT.equals(type)) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED, "typ must be JWT");
+    }
+  }
+
+  private static void checkSignature(SignedJWT jwt, VerifyingCredential key)
+      throws TokenRejectedException {
+    boolean valid;
+    try {
+      valid = jwt.verify(key.verifier());
+    } catch (JOSEException | IllegalStateException e) {
+      valid = false;
+    }
+    if (!valid) {
+      throw new TokenRejectedException(RejectionReason.BAD_SIGNATURE, "signature does not verify");
+    }
+  }
+
+  private static JWTClaimsSet claims(SignedJWT jwt) throws TokenRejectedException {
+    try {
+      return jwt.getJWTClaimsSet();
+    } catch (ParseException e) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED, "claims are not a JSON object");
+    }
+  }
+
+  private Instant checkTimes(JWTClaimsSet claims, VerifyingCredential key)
+      throws TokenRejectedException {
+    Instant now = clock.instant();
+    Duration leeway = settings.leeway();
+    Date exp = claims.getExpirationTime();
+    if (exp == null) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED, "exp is required");
+    }
+    Instant expiry = exp.toInstant();
+    if (now.isAfter(expiry.plus(leeway))) {
+      throw new TokenRejectedException(RejectionReason.EXPIRED, "token expired");
+    }
+    Date nbf = claims.getNotBeforeTime();
+    if (nbf != null && nbf.toInstant().isAfter(now.plus(leeway))) {
+      throw new TokenRejectedException(RejectionReason.NOT_YET_VALID, "token not valid yet (nbf)");
+    }
+    Date iat = claims.getIssueTime();
+    if (iat != null && iat.toInstant().isAfter(now.plus(leeway))) {
+      throw new TokenRejectedException(RejectionReason.ISSUED_IN_FUTURE, "iat is in the future");
+    }
+    Instant start = iat != null ? iat.toInstant() : nbf != null ? nbf.toInstant() : now;
+    if (Duration.between(start, expiry).compareTo(settings.maxDuration()) > 0) {
+      throw new TokenRejectedException(RejectionReason.LIFETIME_TOO_LONG,
+          "token lifetime exceeds maxJwtDuration");
+    }
+    if (key.verifyUntil().isPresent() && now.isAfter(key.verifyUntil().get())) {
+      throw new TokenRejectedException(RejectionReason.KEY_RETIRED, "key " + key.kid() + " is retired");
+    }
+    return expiry;
+  }
+
+  private void checkIssuerAndAudience(JWTClaimsSet claims, VerifyingCredential key)
+      throws TokenRejectedException {
+    if (!key.issuer().equals(claims.getIssuer())) {
+      throw new TokenRejectedException(RejectionReason.WRONG_ISSUER, "iss does not match the key's issuer");
+    }
+    List<String> audience = claims.getAudience();
+    if (audience == null || !audience.contains(settings.audience())) {
+      throw new TokenRejectedException(RejectionReason.WRONG_AUDIENCE,
+          "aud must contain " + settings.audience());
+    }
+  }
+}
