@@ -15,15 +15,19 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.KeySpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Base64;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -40,7 +44,6 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  */
 public final class PemKeys {
 
-    private static final JcaPEMKeyConverter JDK = new JcaPEMKeyConverter();
     private static final JcaPEMKeyConverter BC = new JcaPEMKeyConverter().setProvider(BouncyCastle.provider());
     private static final String MALFORMED = "truncated or malformed PEM";
 
@@ -147,20 +150,41 @@ public final class PemKeys {
         return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
     }
 
-    private static PrivateKey convert(PrivateKeyInfo info) throws PEMException {
-        try {
-            return JDK.getPrivateKey(info);
-        } catch (PEMException e) {
-            return BC.getPrivateKey(info);
+    // JcaPEMKeyConverter asks for an "ECDSA" KeyFactory, which only Bouncy Castle has; going
+    // through the standard "RSA"/"EC" factories gives the JDK's key classes, which every JCA
+    // signer accepts. Bouncy Castle stays the fallback for curves the JDK does not know.
+    private static PrivateKey convert(PrivateKeyInfo info) throws IOException {
+        String family = family(info.getPrivateKeyAlgorithm().getAlgorithm());
+        if (family != null) {
+            try {
+                return KeyFactory.getInstance(family).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+            } catch (GeneralSecurityException e) {
+                // fall through to Bouncy Castle
+            }
         }
+        return BC.getPrivateKey(info);
     }
 
-    private static PublicKey convert(SubjectPublicKeyInfo info) throws PEMException {
-        try {
-            return JDK.getPublicKey(info);
-        } catch (PEMException e) {
-            return BC.getPublicKey(info);
+    private static PublicKey convert(SubjectPublicKeyInfo info) throws IOException {
+        String family = family(info.getAlgorithm().getAlgorithm());
+        if (family != null) {
+            try {
+                return KeyFactory.getInstance(family).generatePublic(new X509EncodedKeySpec(info.getEncoded()));
+            } catch (GeneralSecurityException e) {
+                // fall through to Bouncy Castle
+            }
         }
+        return BC.getPublicKey(info);
+    }
+
+    private static String family(ASN1ObjectIdentifier oid) {
+        if (PKCSObjectIdentifiers.rsaEncryption.equals(oid)) {
+            return "RSA";
+        }
+        if (X9ObjectIdentifiers.id_ecPublicKey.equals(oid)) {
+            return "EC";
+        }
+        return null;
     }
 
     private static PublicKey generatePublic(String algorithm, KeySpec spec) throws GeneralSecurityException {
