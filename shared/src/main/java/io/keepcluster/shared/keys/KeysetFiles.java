@@ -1,8 +1,10 @@
 package io.keepcluster.shared.keys;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -76,13 +78,33 @@ public record KeysetFiles(KeysetName name, String descriptorJson, String certifi
     public void writeTo(Path dir) throws IOException {
         boolean posix = Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class);
         // An exclusive claim on the NAME, so two writers in the same directory cannot both pass
-        // the existence check below and then overwrite each other with the atomic rename.
+        // the existence check below and then overwrite each other with the atomic rename. An OS
+        // file lock, not the file's existence, is the claim: a writer that crashed leaves at most
+        // an unlocked, ignorable ".NAME.claim.tmp" and never blocks the NAME forever.
         Path claim = dir.resolve(TEMP_PREFIX + name.value() + ".claim" + TEMP_SUFFIX);
-        try {
-            Files.createFile(claim);
-        } catch (FileAlreadyExistsException e) {
-            throw new KeysetExistsException(name, descriptorFileName(name), "keyset " + name + " is being written by another writer");
+        try (FileChannel channel = FileChannel.open(claim, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = tryLock(channel)) {
+            if (lock == null) { // the claim belongs to the other writer: leave it alone
+                throw new KeysetExistsException(name, descriptorFileName(name),
+                        "keyset " + name + " is being written by another writer");
+            }
+            try {
+                writeClaimed(dir, posix);
+            } finally {
+                Files.deleteIfExists(claim); // while still holding the lock
+            }
         }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null; // another thread of this JVM holds it
+        }
+    }
+
+    private void writeClaimed(Path dir, boolean posix) throws IOException {
         List<Path> written = new ArrayList<>();
         boolean complete = false;
         try {
@@ -104,7 +126,6 @@ public record KeysetFiles(KeysetName name, String descriptorJson, String certifi
                     Files.deleteIfExists(path);
                 }
             }
-            Files.deleteIfExists(claim);
         }
     }
 

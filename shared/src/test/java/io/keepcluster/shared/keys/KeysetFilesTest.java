@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -79,6 +82,26 @@ class KeysetFilesTest {
         generate("k2").writeTo(dir);
         assertThrows(KeysetExistsException.class, () -> generate("k2").writeTo(dir));
         assertTrue(listing().stream().noneMatch(n -> n.endsWith(".tmp") || n.startsWith(".")), listing().toString());
+    }
+
+    @Test
+    @DisplayName("a NAME being written by another writer is refused and its claim left alone")
+    void concurrentWriterRefused() throws Exception {
+        Path claim = dir.resolve(".k1.claim.tmp");
+        try (FileChannel channel = FileChannel.open(claim, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = channel.lock()) {
+            KeysetExistsException e = assertThrows(KeysetExistsException.class, () -> generate("k1").writeTo(dir));
+            assertTrue(e.getMessage().contains("being written by another writer"), e.getMessage());
+            assertTrue(Files.exists(claim));
+        }
+    }
+
+    @Test
+    @DisplayName("a claim file left by a crashed writer does not block the NAME")
+    void staleClaimIgnored() throws Exception {
+        Files.writeString(dir.resolve(".k1.claim.tmp"), "");
+        generate("k1").writeTo(dir);
+        assertEquals(List.of("k1.cert.pem", "k1.json", "k1.private.key.pem", "k1.public.key.pem"), listing());
     }
 
     @Test
