@@ -9,6 +9,12 @@ import io.keepcluster.node.http.ApiRoutes;
 import io.keepcluster.node.keys.EphemeralKey;
 import io.keepcluster.node.keys.KeyRing;
 import io.keepcluster.node.keys.KeyRingSnapshot;
+import io.keepcluster.node.keys.KeysetRegistry;
+import io.keepcluster.node.keys.KeysetScanner;
+import io.keepcluster.node.keys.KeysetWatcher;
+import io.keepcluster.node.keys.LocalKeysetApplier;
+import java.io.IOException;
+import java.time.Duration;
 import io.keepcluster.node.management.ManagementAccounts;
 import io.keepcluster.node.management.ManagementRoutes;
 import io.keepcluster.node.metrics.MetricsRoutes;
@@ -62,9 +68,19 @@ public final class KeepClusterNode {
   private final NodeIdentity identity;
   private final BoundPorts ports;
   private final HealthReporter health;
+  private final KeysetWatcher watcher;
 
-  private KeepClusterNode(Vertx vertx, NodeIdentity identity, BoundPorts ports, HealthReporter health) {
+  /** Pause after the last file event before scanning: a keyset is four files. */
+  private static final Duration WATCH_DEBOUNCE = Duration.ofMillis(100);
+  /** Backstop for events the WatchService misses. */
+  private static final Duration RESCAN_EVERY = Duration.ofSeconds(1);
+  /** How long an incomplete keyset may stay incomplete before it is reported. */
+  private static final Duration PROBLEM_GRACE = Duration.ofSeconds(2);
+
+  private KeepClusterNode(Vertx vertx, NodeIdentity identity, BoundPorts ports, HealthReporter health,
+      KeysetWatcher watcher) {
     this.vertx = vertx;
+    this.watcher = watcher;
     this.identity = identity;
     this.ports = ports;
     this.health = health;
@@ -84,6 +100,8 @@ public final class KeepClusterNode {
     EphemeralKey ephemeral = EphemeralKey.create(identity.id(), config.tokens().issuer(), random);
     KeyRing keyRing = new KeyRing(new KeyRingSnapshot(ephemeral.signing(), List.of(ephemeral.verifying())));
     Clock clock = settings.clock();
+    KeysetRegistry keysets = new KeysetRegistry(keyRing, ephemeral, config.tokens().maxDuration(),
+        clock, identity.id());
     Revocations revocations = new LocalRevocations(clock);
     PasswordHasher hasher = new PasswordHasher(settings.hashing());
     LoginService logins = new LoginService(
@@ -96,6 +114,15 @@ public final class KeepClusterNode {
     Readiness readiness = new Readiness();
     HealthReporter health = new HealthReporter(identity.id(), identity.version(), keyRing,
         ephemeral.kid(), new SingleNodeCluster(config.cluster().name(), identity.id()), problems, readiness);
+    health.keyStatus(keysets);
+    KeysetWatcher watcher = new KeysetWatcher(new KeysetScanner(config.configDir()),
+        new LocalKeysetApplier(keysets, problems, clock, PROBLEM_GRACE), WATCH_DEBOUNCE, RESCAN_EVERY);
+    try {
+      watcher.start();
+    } catch (IOException e) {
+      vertx.close();
+      return Future.failedFuture("cannot watch " + config.configDir() + ": " + e.getMessage());
+    }
 
     ApiRoutes.Services services = new ApiRoutes.Services(config, keyRing,
         new TokenIssuer(keyRing, config.tokens(), clock),
@@ -109,7 +136,8 @@ public final class KeepClusterNode {
         .compose(api -> listen(vertx, bind, config.ports().health(),
                 v -> HealthRoutes.create(v, health), 1)
             .compose(healthPort -> listen(vertx, bind, config.ports().management(),
-                    v -> ManagementRoutes.create(v, accounts, hashingPool, health), 1)
+                    v -> ManagementRoutes.create(v, new ManagementRoutes.Services(accounts,
+                        hashingPool, health, config.configDir(), clock, watcher::scanNow)), 1)
                 .compose(management -> listen(vertx, bind, config.ports().metrics(),
                         v -> MetricsRoutes.create(v, registry), 1)
                     .map(metricsPort -> new BoundPorts(api, healthPort, management, metricsPort, 0)))))
@@ -117,12 +145,13 @@ public final class KeepClusterNode {
           readiness.markReady();
           LOG.info("event=node_started node={} version={} {} signing={}", identity.id(),
               identity.version(), ports.announcement(), keyRing.current().signer().kid());
-          return new KeepClusterNode(vertx, identity, ports, health);
+          return new KeepClusterNode(vertx, identity, ports, health, watcher);
         })
         .onFailure(failure -> LOG.error("event=node_start_failed node={} reason=\"{}\"",
             identity.id(), failure.toString()))
         .recover(failure -> {
           // Completing on a closed Vert.x would lose the failure: hand it over first, then close.
+          watcher.close();
           vertx.close();
           return Future.failedFuture(failure);
         });
@@ -175,6 +204,7 @@ public final class KeepClusterNode {
 
   public Future<Void> stop() {
     LOG.info("event=node_stopping node={}", identity.id());
+    watcher.close();
     return vertx.close();
   }
 }

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         + "with every node of the cluster.",
         "Ports come from PORT, HEALTHCHECKPORT, MANAGMENTPORT (or MANAGEMENTPORT), METRICSPORT "
         + "and BIND, in the environment or in DIR/*.json; 0 picks a free port."},
-    subcommands = {UserCommand.class})
+    subcommands = {UserCommand.class, IdpCommand.class})
 public final class KeepClusterCommand implements Callable<Integer> {
 
   static final int EXIT_CONFIG = 2;

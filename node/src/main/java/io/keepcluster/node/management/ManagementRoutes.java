@@ -8,18 +8,31 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.keepcluster.shared.keys.KeysetGenerator;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /** The management port's JSON API; every route needs a management account. */
 public final class ManagementRoutes {
 
   private ManagementRoutes() {}
 
-  public static Router create(Vertx vertx, ManagementAccounts accounts, WorkerExecutor hashing,
-      HealthReporter health) {
+  /** What the management API acts on. */
+  public record Services(ManagementAccounts accounts, WorkerExecutor hashing, HealthReporter health,
+      Path configDir, Clock clock, Supplier<CompletionStage<Void>> rescan) {}
+
+  public static Router create(Vertx vertx, Services services) {
+    ManagementAccounts accounts = services.accounts();
+    WorkerExecutor hashing = services.hashing();
+    HealthReporter health = services.health();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(ApiRoutes.MAX_BODY_BYTES));
     router.route("/api/*").handler(new BasicAuthHandler(accounts, hashing));
     router.get("/api/node").handler(ctx -> ErrorResponses.sendJson(ctx, 200, health.report()));
+    router.post("/api/idp-certificates").handler(new IdpCertificateHandler(vertx,
+        services.configDir(), new KeysetGenerator(), services.clock(), services.rescan()));
     JsonErrors.install(router);
     return router;
   }

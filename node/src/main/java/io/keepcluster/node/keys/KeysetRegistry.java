@@ -1,0 +1,180 @@
+package io.keepcluster.node.keys;
+
+import io.keepcluster.node.health.KeyStatusSource;
+import io.keepcluster.shared.keys.Keyset;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The keysets this node knows and what each one does. The only writer of the {@link KeyRing}:
+ * every change rebuilds an immutable snapshot and publishes it whole.
+ *
+ * <p>A keyset is <em>signable</em> once the node may sign with it (at once on a single node; in a
+ * cluster, only after every member can verify it). A retired keyset keeps verifying for
+ * {@code maxJwtDuration} after its retirement, the longest any token signed before could live.
+ */
+public final class KeysetRegistry implements KeyStatusSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeysetRegistry.class);
+
+  private record Entry(Keyset keyset, boolean signable, Optional<Instant> retiredAt,
+      SigningCredential signing) {
+
+    boolean retired() {
+      return retiredAt.isPresent() || !keyset.active();
+    }
+  }
+
+  private final KeyRing ring;
+  private final EphemeralKey ephemeral;
+  private final Duration maxTokenLifetime;
+  private final Clock clock;
+  private final Map<String, Entry> entries = new LinkedHashMap<>();
+  private volatile Function<String, List<String>> nodesOf;
+  private volatile List<JsonObject> stateView = List.of();
+
+  public KeysetRegistry(KeyRing ring, EphemeralKey ephemeral, Duration maxTokenLifetime, Clock clock,
+      String nodeId) {
+    this.ring = ring;
+    this.ephemeral = ephemeral;
+    this.maxTokenLifetime = maxTokenLifetime;
+    this.clock = clock;
+    this.nodesOf = kid -> List.of(nodeId);
+  }
+
+  /** Who has a keyset loaded, for health; the cluster replaces the single-node answer. */
+  public void nodesOf(Function<String, List<String>> nodesOf) {
+    this.nodesOf = nodesOf;
+  }
+
+  /**
+   * Adds or replaces a keyset. Returns false (and changes nothing) when the same key material is
+   * already here with the same activity, so repeated scans and replication echoes are free.
+   */
+  public synchronized boolean put(Keyset keyset, boolean signable) {
+    Entry existing = entries.get(keyset.kid());
+    if (existing != null && existing.keyset().fingerprint().equals(keyset.fingerprint())
+        && existing.keyset().active() == keyset.active() && existing.retiredAt().isEmpty()
+        && (existing.signable() || !signable)) {
+      return false;
+    }
+    Optional<Instant> retiredAt = keyset.active() ? Optional.empty()
+        : Optional.of(existing != null && existing.retiredAt().isPresent()
+            ? existing.retiredAt().get() : clock.instant());
+    entries.put(keyset.kid(), new Entry(keyset, signable, retiredAt, KeysetCredentials.signing(keyset)));
+    LOG.info("event=keyset_loaded kid={} alg={} active={} signable={} fingerprint={}", keyset.kid(),
+        keyset.jwsAlgorithm(), keyset.active(), signable, keyset.fingerprint().substring(0, 16));
+    publish();
+    return true;
+  }
+
+  /** Lets the node sign with a keyset it already verifies (second phase of activation). */
+  public synchronized void markSignable(String kid) {
+    Entry entry = entries.get(kid);
+    if (entry != null && !entry.signable()) {
+      entries.put(kid, new Entry(entry.keyset(), true, entry.retiredAt(), entry.signing()));
+      publish();
+    }
+  }
+
+  /** Stops signing with {@code kid} at once; it keeps verifying until its tokens have expired. */
+  public synchronized void retire(String kid) {
+    Entry entry = entries.get(kid);
+    if (entry != null && entry.retiredAt().isEmpty()) {
+      entries.put(kid, new Entry(entry.keyset(), entry.signable(), Optional.of(clock.instant()), entry.signing()));
+      LOG.info("event=keyset_retired kid={} verifies_until={}", kid, clock.instant().plus(maxTokenLifetime));
+      publish();
+    }
+  }
+
+  /** Forgets {@code kid} at once: its tokens stop verifying (revocation). */
+  public synchronized void remove(String kid) {
+    if (entries.remove(kid) != null) {
+      LOG.info("event=keyset_removed kid={}", kid);
+      publish();
+    }
+  }
+
+  /** Drops retired keysets whose tokens can no longer be valid; returns their kids. */
+  public synchronized List<String> dropExpired() {
+    Instant now = clock.instant();
+    List<String> dropped = new ArrayList<>();
+    entries.values().removeIf(entry -> {
+      boolean expired = entry.retiredAt().map(at -> now.isAfter(at.plus(maxTokenLifetime))).orElse(false);
+      if (expired) {
+        dropped.add(entry.keyset().kid());
+      }
+      return expired;
+    });
+    if (!dropped.isEmpty()) {
+      LOG.info("event=keysets_dropped kids={} reason=retired_tokens_expired", dropped);
+      publish();
+    }
+    return dropped;
+  }
+
+  public synchronized Optional<Keyset> get(String kid) {
+    return Optional.ofNullable(entries.get(kid)).map(Entry::keyset);
+  }
+
+  public synchronized List<Keyset> all() {
+    return entries.values().stream().map(Entry::keyset).toList();
+  }
+
+  public synchronized boolean isRetired(String kid) {
+    Entry entry = entries.get(kid);
+    return entry != null && entry.retired();
+  }
+
+  private void publish() {
+    Optional<Entry> signer = entries.values().stream()
+        .filter(e -> e.signable() && !e.retired())
+        .max(Comparator.comparing(Entry::keyset, SignerRule.PREFERENCE));
+    List<VerifyingCredential> verifiers = new ArrayList<>();
+    verifiers.add(ephemeral.verifying());
+    List<JsonObject> view = new ArrayList<>();
+    for (Entry entry : entries.values()) {
+      Optional<Instant> until = entry.retired()
+          ? Optional.of(entry.retiredAt().orElse(clock.instant()).plus(maxTokenLifetime))
+          : Optional.empty();
+      verifiers.add(KeysetCredentials.verifying(entry.keyset(), until));
+      KeysetState state = entry.retired() ? KeysetState.RETIRING
+          : signer.isPresent() && signer.get() == entry ? KeysetState.SIGNING : KeysetState.VERIFYING;
+      view.add(new JsonObject().put("kid", entry.keyset().kid()).put("alg", entry.keyset().jwsAlgorithm())
+          .put("state", state.label()));
+    }
+    SigningCredential signing = signer.map(Entry::signing).orElse(ephemeral.signing());
+    SigningCredential previous = ring.current().signer();
+    ring.publish(new KeyRingSnapshot(signing, verifiers));
+    stateView = List.copyOf(view);
+    if (!previous.kid().equals(signing.kid())) {
+      LOG.info("event=signer_changed kid={} previous={}", signing.kid(), previous.kid());
+    }
+  }
+
+  @Override
+  public JsonArray keysets() {
+    JsonArray result = new JsonArray();
+    for (JsonObject state : stateView) {
+      result.add(state.copy().put("nodes", new JsonArray(nodesOf.apply(state.getString("kid")))));
+    }
+    return result;
+  }
+
+  @Override
+  public JsonArray providers() {
+    return new JsonArray();
+  }
+}
