@@ -7,6 +7,7 @@ import io.keepcluster.node.health.ProblemReporter;
 import io.keepcluster.node.health.Problems;
 import io.keepcluster.node.health.Readiness;
 import io.keepcluster.node.http.ApiRoutes;
+import io.keepcluster.node.keys.CryptoWarmup;
 import io.keepcluster.node.keys.EphemeralKey;
 import io.keepcluster.node.keys.KeyRing;
 import io.keepcluster.node.keys.KeyRingSnapshot;
@@ -86,6 +87,7 @@ public final class KeepClusterNode {
 
   public static Future<KeepClusterNode> start(Settings settings) {
     NodeConfig config = settings.config();
+    CryptoWarmup.startInBackground();
     SecureRandom random = new SecureRandom();
     NodeIdentity identity = NodeIdentity.create(settings.env(), random);
     Clock clock = settings.clock();

@@ -60,6 +60,7 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
   private static final Logger LOG = LoggerFactory.getLogger(ClusterKeysetSync.class);
   private static final String SECRET_CHECK = "secret-check";
   private static final String SECRET_PROBLEM_FILE = "cluster";
+  private static final String MISMATCH_PREFIX = "secret-mismatch|";
 
   private final HazelcastMember member;
   private final String nodeId;
@@ -73,6 +74,7 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
   private final IMap<String, String> keysets;
   private final IMap<String, String> acks;
   private final IMap<String, String> revoked;
+  private final IMap<String, String> meta;
   private final KeysetLoader loader = new KeysetLoader();
   private final ScheduledExecutorService executor;
   private final AtomicBoolean passQueued = new AtomicBoolean();
@@ -98,6 +100,7 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
     this.keysets = member.instance().getMap(HazelcastMember.KEYSETS);
     this.acks = member.instance().getMap(HazelcastMember.ACKS);
     this.revoked = member.instance().getMap(HazelcastMember.REVOKED);
+    this.meta = member.instance().getMap(HazelcastMember.META);
     this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "keepcluster-cluster-sync");
       thread.setDaemon(true);
@@ -109,6 +112,12 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
   /** Checks the secret, subscribes to changes and runs the initial pass; blocks until done. */
   public void start(Duration periodic) throws InterruptedException, ExecutionException, TimeoutException {
     secretMismatch = !secretMatches();
+    if (secretMismatch) {
+      // Tell the others not to wait for acknowledgements this member can never give.
+      meta.put(MISMATCH_PREFIX + nodeId, "true");
+    } else {
+      meta.remove(MISMATCH_PREFIX + nodeId);
+    }
     if (secretMismatch) {
       LOG.error("event=cluster_secret_mismatch node={} action=applying_and_publishing_nothing", nodeId);
     }
@@ -185,7 +194,6 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
   }
 
   private boolean secretMatches() {
-    IMap<String, String> meta = member.instance().getMap(HazelcastMember.META);
     String check = meta.get(SECRET_CHECK);
     if (check == null) {
       String mine = cipher.seal("keepcluster", SECRET_CHECK);
@@ -340,7 +348,9 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
 
   /** Second phase: sign only with keysets every live member already verifies. */
   private void activate(Map<String, KeysetRecord> records, Map<String, String> allAcks, Instant now) {
-    List<String> members = member.members();
+    // Members with a wrong secret can never verify; waiting for them would only delay activation.
+    List<String> members = member.members().stream()
+        .filter(m -> !meta.containsKey(MISMATCH_PREFIX + m)).toList();
     Map<String, List<String>> nodes = new HashMap<>();
     for (KeysetRecord record : records.values()) {
       List<String> verifying = members.stream()
