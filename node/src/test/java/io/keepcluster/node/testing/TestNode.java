@@ -37,6 +37,8 @@ public final class TestNode implements AutoCloseable {
 
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP_1_1 = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   private final KeepClusterNode node;
   private final Path dir;
@@ -156,25 +158,33 @@ public final class TestNode implements AutoCloseable {
 
   // ---- HTTP ----
 
+  /** GET with the JDK client's defaults (HTTP/2 over cleartext upgrade when the server offers it). */
   public static HttpResponse<String> get(URI uri, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
-    return send(request, headers);
+    return send(HTTP, request, headers);
+  }
+
+  /** GET over plain HTTP/1.1, as curl and most proxies send it. */
+  public static HttpResponse<String> getHttp11(URI uri, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+    return send(HTTP_1_1, request, headers);
   }
 
   public static HttpResponse<String> post(URI uri, String body, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body));
-    return send(request, headers);
+    return send(HTTP, request, headers);
   }
 
-  private static HttpResponse<String> send(HttpRequest.Builder request, String... headers) {
+  private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request,
+      String... headers) {
     request.timeout(Duration.ofSeconds(20));
     if (headers.length > 0) {
       request.headers(headers);
     }
     try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
