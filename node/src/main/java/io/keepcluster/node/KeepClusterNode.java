@@ -57,6 +57,12 @@ public final class KeepClusterNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeepClusterNode.class);
 
+  /**
+   * Vert.x refuses more than 8 KiB of headers with 431, so an oversized bearer token would never
+   * reach the verifier and get its 401: leave room for a token over the limit plus other headers.
+   */
+  static final int MAX_HEADER_BYTES = 2 * TokenVerifier.MAX_TOKEN_CHARS;
+
   /** What a node needs from its launcher. */
   public record Settings(
       NodeConfig config, Map<String, String> env, Clock clock, PasswordHashingParameters hashing) {}
@@ -191,7 +197,9 @@ public final class KeepClusterNode {
   private static Future<Integer> deploy(Vertx vertx, String host, int port,
       Function<Vertx, Router> routes, int instances) {
     List<RouterVerticle> deployed = new CopyOnWriteArrayList<>();
-    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+        .setMaxHeaderSize(MAX_HEADER_BYTES);
+    options.getInitialSettings().setMaxHeaderListSize(MAX_HEADER_BYTES);
     return vertx.deployVerticle(() -> {
           RouterVerticle verticle = new RouterVerticle(options, routes);
           deployed.add(verticle);
