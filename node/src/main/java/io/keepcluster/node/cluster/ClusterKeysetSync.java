@@ -80,6 +80,7 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
   private final AtomicBoolean passQueued = new AtomicBoolean();
   private final Map<String, Keyset> opened = new HashMap<>();
   private final Map<String, String> localFingerprints = new HashMap<>();
+  private final Map<String, Long> persistedAt = new HashMap<>();
   private volatile KeysetScan lastScan = new KeysetScan(Map.of(), Set.of(), Map.of());
   private volatile Map<String, List<String>> nodesByKid = Map.of();
   private volatile boolean secretMismatch;
@@ -259,17 +260,26 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
     }
   }
 
-  /** Files removed from this node's folder retire the keyset everywhere. */
+  /**
+   * Files removed from this node's folder retire the keyset everywhere. "Were here" means a
+   * previous scan saw them, or this node wrote them before the current scan began (an operator
+   * may delete a replicated copy before any scan noticed it arrived).
+   */
   private void retireRemoved(KeysetScan scan, Map<String, KeysetRecord> records, Instant now) {
-    if (previouslyDescribed != null) {
-      for (String kid : previouslyDescribed) {
-        KeysetRecord record = records.get(kid);
-        if (!scan.described().contains(kid) && record != null
-            && record.state() == KeysetRecord.State.ACTIVE
-            && record.fingerprint().equals(localFingerprints.get(kid))) {
-          LOG.info("event=keyset_files_removed kid={} node={} action=retire_cluster_wide", kid, nodeId);
-          retireInCluster(record, records, now);
-        }
+    Set<String> wereHere = new HashSet<>(previouslyDescribed == null ? Set.of() : previouslyDescribed);
+    persistedAt.forEach((kid, at) -> {
+      if (at - scan.startedNanos() < 0) {
+        wereHere.add(kid);
+      }
+    });
+    persistedAt.values().removeIf(at -> at - scan.startedNanos() < 0);
+    for (String kid : wereHere) {
+      KeysetRecord record = records.get(kid);
+      if (!scan.described().contains(kid) && record != null
+          && record.state() == KeysetRecord.State.ACTIVE
+          && record.fingerprint().equals(localFingerprints.get(kid))) {
+        LOG.info("event=keyset_files_removed kid={} node={} action=retire_cluster_wide", kid, nodeId);
+        retireInCluster(record, records, now);
       }
     }
     previouslyDescribed = scan.described();
@@ -298,8 +308,9 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
       if (record.state() == KeysetRecord.State.RETIRED) {
         registry.retire(kid, record.retiredAt().orElse(clock.instant()));
         persistence.markRetired(kid, record.fingerprint(), localFingerprint(kid));
-      } else {
-        persistence.persist(record, keyset.get(), current);
+      } else if (persistence.persist(record, keyset.get(), current)) {
+        persistedAt.put(kid, System.nanoTime());
+        localFingerprints.put(kid, record.fingerprint());
       }
       String ackKey = ackKey(kid, nodeId);
       if (!record.fingerprint().equals(allAcks.get(ackKey))) {

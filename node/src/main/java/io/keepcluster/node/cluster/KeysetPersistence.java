@@ -33,11 +33,11 @@ public final class KeysetPersistence {
     this.dir = dir;
   }
 
-  /** Writes the four files unless any of them already exists. */
-  void persist(KeysetRecord record, Keyset keyset, Map<String, String> problems) {
+  /** Writes the four files unless any of them already exists; true when it wrote them. */
+  boolean persist(KeysetRecord record, Keyset keyset, Map<String, String> problems) {
     KeysetName name = keyset.name();
     if (KeysetFiles.fileNames(name).stream().anyMatch(f -> Files.exists(dir.resolve(f)))) {
-      return;
+      return false;
     }
     KeysetFiles files = keyset.files();
     JsonObject descriptor = new JsonObject(files.descriptorJson()).put(REPLICATED_FROM, record.origin());
@@ -45,10 +45,13 @@ public final class KeysetPersistence {
       new KeysetFiles(name, descriptor.encodePrettily(), files.certificatePem(), files.privateKeyPem(),
           files.publicKeyPem()).writeTo(dir);
       LOG.info("event=keyset_persisted kid={} dir={} origin={}", name.value(), dir, record.origin());
+      return true;
     } catch (KeysetExistsException e) {
       // Someone (the operator, or a copy in progress) is writing this NAME right now: leave it.
+      return false;
     } catch (IOException e) {
       problems.put(KeysetFiles.descriptorFileName(name), "cannot persist replicated keyset: " + e.getMessage());
+      return false;
     }
   }
 

@@ -38,6 +38,7 @@ public final class KeysetScanner {
   }
 
   public KeysetScan scan() {
+    long started = System.nanoTime();
     Map<String, Keyset> loaded = new HashMap<>();
     Set<String> described = new HashSet<>();
     Map<String, String> problems = new HashMap<>();
@@ -70,7 +71,7 @@ public final class KeysetScanner {
       problems.put(e.fileName(), e.reason());
     }
     cache.keySet().retainAll(seen);
-    return new KeysetScan(loaded, described, problems);
+    return new KeysetScan(loaded, described, problems, started);
   }
 
   private Cached load(String fileName, String text, String stamp) {
