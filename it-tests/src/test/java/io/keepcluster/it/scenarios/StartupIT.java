@@ -1,0 +1,66 @@
+package io.keepcluster.it.scenarios;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keepcluster.it.harness.Cluster;
+import io.keepcluster.it.harness.Health;
+import io.keepcluster.it.harness.ItPaths;
+import io.keepcluster.it.harness.NodeLogsOnFailure;
+import io.keepcluster.it.harness.NodeProcess;
+import io.keepcluster.it.harness.Waits;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@DisplayName("Starting a node")
+@ExtendWith(NodeLogsOnFailure.class)
+class StartupIT {
+
+  private static final String TEST = "StartupIT";
+
+  @Test
+  @DisplayName("a lone node on an empty folder announces its ports, reports UP and logs the bootstrap admin in")
+  void loneNodeStarts() {
+    ItPaths.deleteTree(ItPaths.nodeRoot(TEST).resolve("alone"));
+    try (NodeProcess node = new NodeProcess("alone", ItPaths.nodeRoot(TEST).resolve("alone").resolve("keepconfig.d"),
+        ItPaths.logDir(TEST), NodeProcess.singleNodeEnv(Cluster.ADMIN_PASSWORD)).start()) {
+      Waits.within(30, "alone UP").until(() -> node.client().health().up());
+      Health health = node.client().health();
+      assertEquals(health.ephemeral(), health.signing(), "a node without keysets signs with its ephemeral key");
+
+      String token = node.client().token(Cluster.ADMIN, Cluster.ADMIN_PASSWORD);
+      assertEquals(200, node.client().userinfo(token).status());
+      assertEquals(401, node.client().login(Cluster.ADMIN, "wrong").status());
+      assertEquals(401, node.client().userinfo(token + "x").status());
+    }
+  }
+
+  @Test
+  @DisplayName("a multi-node config without KEEP_CLUSTER_SECRET refuses to start with a one-line reason")
+  void multiNodeWithoutSecretRefuses() {
+    Map<String, String> env = new java.util.HashMap<>(NodeProcess.singleNodeEnv(Cluster.ADMIN_PASSWORD));
+    int port = Cluster.freePort();
+    env.put("KEEP_CLUSTER_NAME", "it-nosecret-" + ProcessHandle.current().pid());
+    env.put("KEEP_CLUSTER_PORT", Integer.toString(port));
+    env.put("KEEP_CLUSTER_INTERFACE", "127.0.0.1");
+    env.put("KEEP_CLUSTER_MEMBERS", "127.0.0.1:" + port + ",127.0.0.1:" + Cluster.freePort());
+    ItPaths.deleteTree(ItPaths.nodeRoot(TEST).resolve("nosecret"));
+    try (NodeProcess node = new NodeProcess("nosecret",
+        ItPaths.nodeRoot(TEST).resolve("nosecret").resolve("keepconfig.d"), ItPaths.logDir(TEST), env).launch()) {
+      int exit = node.awaitExit(Duration.ofSeconds(60));
+      assertNotEquals(0, exit, "exit code; log " + node.logFile());
+      List<String> reasons = node.stderrSinceLastStart().lines()
+          .filter(l -> l.toLowerCase(Locale.ROOT).contains("secret"))
+          .collect(Collectors.toList());
+      assertTrue(!reasons.isEmpty(), "no stderr line mentions the secret; log " + node.logFile());
+      System.out.println("[it] refusal without secret: exit=" + exit + " reason=" + reasons.get(0));
+    }
+  }
+}
