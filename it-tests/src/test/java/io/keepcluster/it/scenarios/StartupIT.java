@@ -54,7 +54,7 @@ class StartupIT {
     ItPaths.deleteTree(ItPaths.nodeRoot(TEST).resolve("nosecret"));
     try (NodeProcess node = new NodeProcess("nosecret",
         ItPaths.nodeRoot(TEST).resolve("nosecret").resolve("keepconfig.d"), ItPaths.logDir(TEST), env).launch()) {
-      int exit = node.awaitExit(Duration.ofSeconds(60));
+      int exit = node.awaitExit(Duration.ofSeconds(20));
       assertNotEquals(0, exit, "exit code; log " + node.logFile());
       List<String> reasons = node.stderrSinceLastStart().lines()
           .filter(l -> l.toLowerCase(Locale.ROOT).contains("secret"))
