@@ -25,7 +25,9 @@ public final class Cluster implements AutoCloseable {
 
   public static final String ADMIN = "admin";
   public static final String ADMIN_PASSWORD = "it-Admin-Passw0rd";
-  public static final Duration FORMATION_TIMEOUT = Duration.ofSeconds(90);
+  /** How long N nodes may take to find each other; {@code -Dkeepcluster.formationTimeout=SECONDS} changes it. */
+  public static final Duration FORMATION_TIMEOUT =
+      Duration.ofSeconds(Long.getLong("keepcluster.formationTimeout", 60));
 
   private final String test;
   private final String name;
@@ -73,7 +75,7 @@ public final class Cluster implements AutoCloseable {
       return cluster;
     } catch (RuntimeException | Error e) {
       cluster.close();
-      throw e;
+      throw new AssertionError("cluster of " + test + " did not form: " + e.getMessage() + cluster.logPaths(), e);
     }
   }
 

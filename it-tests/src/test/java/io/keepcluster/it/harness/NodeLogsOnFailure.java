@@ -3,14 +3,21 @@ package io.keepcluster.it.harness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /** On a failed test, prints where every node log of the test class is, and the end of each. */
-public final class NodeLogsOnFailure implements TestWatcher {
+public final class NodeLogsOnFailure implements TestWatcher, LifecycleMethodExecutionExceptionHandler {
+
+  @Override
+  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    testFailed(context, throwable);
+    throw throwable;
+  }
 
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {

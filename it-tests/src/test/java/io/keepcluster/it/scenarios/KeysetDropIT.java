@@ -39,6 +39,7 @@ class KeysetDropIT {
   private Cluster cluster;
   private OpensslKeyset older;
   private OpensslKeyset dropped;
+  private String retiredToken;
 
   @BeforeAll
   void startCluster() {
@@ -101,5 +102,22 @@ class KeysetDropIT {
       assertEquals(200, reply.status(), "old token on " + node.id() + ": " + reply.body());
       assertTrue(node.client().health().verifying().contains(dropped.name()));
     }
+    retiredToken = oldToken;
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("revoking the retired keyset through node 2's management API removes it from every node at once")
+  void revokeRemovesEverywhere() {
+    assertTrue(retiredToken != null, "needs the retired keyset of the previous test");
+    NodeClient.Reply revoke = cluster.node(2).client().revoke(dropped.name());
+    assertTrue(revoke.status() / 100 == 2, "revoke answered " + revoke.status() + ": " + revoke.body());
+    Waits.within(Duration.ofSeconds(1), dropped.name() + " gone everywhere").untilAsserted(() -> {
+      for (NodeProcess node : cluster.nodes()) {
+        Health h = node.client().health();
+        assertTrue(!h.verifying().contains(dropped.name()), h.toString());
+        assertEquals(401, node.client().userinfo(retiredToken).status(), "revoked token on " + node.id());
+      }
+    });
   }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepcluster.it.harness.Cluster;
+import io.keepcluster.it.harness.ClusterWaits;
+import io.keepcluster.it.harness.NodeClient;
+import io.keepcluster.it.harness.OpensslKeyset;
 import io.keepcluster.it.harness.Health;
 import io.keepcluster.it.harness.ItPaths;
 import io.keepcluster.it.harness.NodeLogsOnFailure;
@@ -39,6 +42,29 @@ class StartupIT {
       assertEquals(200, node.client().userinfo(token).status());
       assertEquals(401, node.client().login(Cluster.ADMIN, "wrong").status());
       assertEquals(401, node.client().userinfo(token + "x").status());
+    }
+  }
+
+  @Test
+  @DisplayName("a lone node signs with an openssl keyset dropped into its folder, and keeps verifying its tokens after the files are deleted")
+  void loneNodeUsesAndRetiresADroppedKeyset() {
+    ItPaths.deleteTree(ItPaths.nodeRoot(TEST).resolve("lone-keys"));
+    try (NodeProcess node = new NodeProcess("lone-keys",
+        ItPaths.nodeRoot(TEST).resolve("lone-keys").resolve("keepconfig.d"), ItPaths.logDir(TEST),
+        NodeProcess.singleNodeEnv(Cluster.ADMIN_PASSWORD)).start()) {
+      OpensslKeyset keyset = OpensslKeyset.rsa(TEST, OpensslKeyset.nextName("Lone"));
+      keyset.dropInto(node.configDir(), keyset.filesDescriptorFirst());
+      ClusterWaits.awaitSigning(List.of(node), keyset.name(), Duration.ofSeconds(10));
+      String token = node.client().token(Cluster.ADMIN, Cluster.ADMIN_PASSWORD);
+      assertEquals(keyset.name(), NodeClient.kidOf(token));
+
+      OpensslKeyset.deleteFrom(node.configDir(), keyset.name());
+      Waits.within(10, "retired").untilAsserted(() -> {
+        Health h = node.client().health();
+        assertEquals(h.ephemeral(), h.signing(), h.toString());
+        assertEquals(java.util.Optional.of("retiring"), h.keysetState(keyset.name()), h.toString());
+      });
+      assertEquals(200, node.client().userinfo(token).status(), "token of the retired keyset");
     }
   }
 
