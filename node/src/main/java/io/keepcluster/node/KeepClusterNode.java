@@ -3,32 +3,29 @@ package io.keepcluster.node;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.health.HealthReporter;
 import io.keepcluster.node.health.HealthRoutes;
+import io.keepcluster.node.health.ProblemReporter;
 import io.keepcluster.node.health.Problems;
 import io.keepcluster.node.health.Readiness;
 import io.keepcluster.node.http.ApiRoutes;
+import io.keepcluster.node.keys.CryptoWarmup;
 import io.keepcluster.node.keys.EphemeralKey;
 import io.keepcluster.node.keys.KeyRing;
 import io.keepcluster.node.keys.KeyRingSnapshot;
 import io.keepcluster.node.keys.KeysetRegistry;
 import io.keepcluster.node.keys.KeysetScanner;
 import io.keepcluster.node.keys.KeysetWatcher;
-import io.keepcluster.node.keys.LocalKeysetApplier;
-import java.io.IOException;
+import io.keepcluster.node.cluster.ClusterTopology;
 import java.time.Duration;
 import io.keepcluster.node.management.ManagementAccounts;
 import io.keepcluster.node.management.ManagementRoutes;
 import io.keepcluster.node.metrics.MetricsRoutes;
 import io.keepcluster.node.metrics.NodeMetrics;
-import io.keepcluster.node.tokens.LocalRevocations;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.tokens.TokenIssuer;
 import io.keepcluster.node.tokens.TokenVerifier;
-import io.keepcluster.node.users.FileUserDirectory;
-import io.keepcluster.node.users.LocalLockouts;
 import io.keepcluster.node.users.LoginService;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.keepcluster.shared.password.PasswordHashingParameters;
-import io.keepcluster.shared.users.UserDirectoryFile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -60,6 +57,12 @@ public final class KeepClusterNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeepClusterNode.class);
 
+  /**
+   * Vert.x refuses more than 8 KiB of headers with 431, so an oversized bearer token would never
+   * reach the verifier and get its 401: leave room for a token over the limit plus other headers.
+   */
+  static final int MAX_HEADER_BYTES = 2 * TokenVerifier.MAX_TOKEN_CHARS;
+
   /** What a node needs from its launcher. */
   public record Settings(
       NodeConfig config, Map<String, String> env, Clock clock, PasswordHashingParameters hashing) {}
@@ -69,6 +72,7 @@ public final class KeepClusterNode {
   private final BoundPorts ports;
   private final HealthReporter health;
   private final KeysetWatcher watcher;
+  private final Topology topology;
 
   /** Pause after the last file event before scanning: a keyset is four files. */
   private static final Duration WATCH_DEBOUNCE = Duration.ofMillis(100);
@@ -78,9 +82,10 @@ public final class KeepClusterNode {
   private static final Duration PROBLEM_GRACE = Duration.ofSeconds(2);
 
   private KeepClusterNode(Vertx vertx, NodeIdentity identity, BoundPorts ports, HealthReporter health,
-      KeysetWatcher watcher) {
+      KeysetWatcher watcher, Topology topology) {
     this.vertx = vertx;
     this.watcher = watcher;
+    this.topology = topology;
     this.identity = identity;
     this.ports = ports;
     this.health = health;
@@ -88,47 +93,62 @@ public final class KeepClusterNode {
 
   public static Future<KeepClusterNode> start(Settings settings) {
     NodeConfig config = settings.config();
+    CryptoWarmup.startInBackground();
     SecureRandom random = new SecureRandom();
     NodeIdentity identity = NodeIdentity.create(settings.env(), random);
+    Clock clock = settings.clock();
+
+    EphemeralKey ephemeral = EphemeralKey.create(identity.id(), config.tokens().issuer(), random);
+    KeyRing keyRing = new KeyRing(new KeyRingSnapshot(ephemeral.signing(), List.of(ephemeral.verifying())));
+    KeysetRegistry keysets = new KeysetRegistry(keyRing, ephemeral, config.tokens().maxDuration(),
+        clock, identity.id());
+    Problems problems = new Problems();
+    ProblemReporter keysetProblems = new ProblemReporter(problems, clock, PROBLEM_GRACE);
+
+    Topology topology;
+    try {
+      topology = config.cluster().multiNode()
+          ? ClusterTopology.start(config, identity.id(), keysets, keysetProblems, clock)
+          : new StandaloneTopology(config, identity.id(), keysets, keysetProblems, clock);
+    } catch (Exception e) {
+      LOG.error("event=node_start_failed node={} reason=\"cannot join the cluster: {}\"", identity.id(), e.toString());
+      return Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e));
+    }
+    KeysetWatcher watcher = new KeysetWatcher(new KeysetScanner(config.configDir()),
+        topology.keysetSink(), WATCH_DEBOUNCE, RESCAN_EVERY);
+    try {
+      watcher.start();
+      topology.awaitInitialSync();
+    } catch (Exception e) {
+      watcher.close();
+      topology.close();
+      return Future.failedFuture(new IllegalStateException("initial keyset sync failed: " + e.getMessage(), e));
+    }
+
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     NodeMetrics metrics = new NodeMetrics(registry);
-
-    EphemeralKey ephemeral = EphemeralKey.create(identity.id(), config.tokens().issuer(), random);
-    KeyRing keyRing = new KeyRing(new KeyRingSnapshot(ephemeral.signing(), List.of(ephemeral.verifying())));
-    Clock clock = settings.clock();
-    KeysetRegistry keysets = new KeysetRegistry(keyRing, ephemeral, config.tokens().maxDuration(),
-        clock, identity.id());
-    Revocations revocations = new LocalRevocations(clock);
     PasswordHasher hasher = new PasswordHasher(settings.hashing());
-    LoginService logins = new LoginService(
-        new FileUserDirectory(new UserDirectoryFile(config.configDir())), hasher,
-        new LocalLockouts(config.lockout(), clock));
+    LoginService logins = new LoginService(topology.users(), hasher, topology.lockouts());
     WorkerExecutor hashingPool = vertx.createSharedWorkerExecutor("keepcluster-password-hashing",
         Math.max(2, Runtime.getRuntime().availableProcessors()));
 
-    Problems problems = new Problems();
     Readiness readiness = new Readiness();
     HealthReporter health = new HealthReporter(identity.id(), identity.version(), keyRing,
-        ephemeral.kid(), new SingleNodeCluster(config.cluster().name(), identity.id()), problems, readiness);
+        ephemeral.kid(), topology.clusterView(), problems, readiness);
     health.keyStatus(keysets);
-    KeysetWatcher watcher = new KeysetWatcher(new KeysetScanner(config.configDir()),
-        new LocalKeysetApplier(keysets, problems, clock, PROBLEM_GRACE), WATCH_DEBOUNCE, RESCAN_EVERY);
-    try {
-      watcher.start();
-    } catch (IOException e) {
-      vertx.close();
-      return Future.failedFuture("cannot watch " + config.configDir() + ": " + e.getMessage());
-    }
 
+    Revocations revocations = topology.revocations();
     ApiRoutes.Services services = new ApiRoutes.Services(config, keyRing,
         new TokenIssuer(keyRing, config.tokens(), clock),
         new TokenVerifier(keyRing, config.tokens(), revocations, clock),
         logins, revocations, hashingPool, metrics);
     ManagementAccounts accounts = new ManagementAccounts(config.managementAccounts(), hasher);
+    ManagementRoutes.Services management = new ManagementRoutes.Services(accounts, hashingPool, health,
+        config.configDir(), clock, watcher::scanNow, topology.revoker(), keysets);
 
     String bind = config.bindAddress();
     int apiInstances = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -136,22 +156,24 @@ public final class KeepClusterNode {
         .compose(api -> listen(vertx, bind, config.ports().health(),
                 v -> HealthRoutes.create(v, health), 1)
             .compose(healthPort -> listen(vertx, bind, config.ports().management(),
-                    v -> ManagementRoutes.create(v, new ManagementRoutes.Services(accounts,
-                        hashingPool, health, config.configDir(), clock, watcher::scanNow)), 1)
-                .compose(management -> listen(vertx, bind, config.ports().metrics(),
+                    v -> ManagementRoutes.create(v, management), 1)
+                .compose(managementPort -> listen(vertx, bind, config.ports().metrics(),
                         v -> MetricsRoutes.create(v, registry), 1)
-                    .map(metricsPort -> new BoundPorts(api, healthPort, management, metricsPort, 0)))))
+                    .map(metricsPort -> new BoundPorts(api, healthPort, managementPort, metricsPort,
+                        topology.clusterPort())))))
         .map(ports -> {
           readiness.markReady();
-          LOG.info("event=node_started node={} version={} {} signing={}", identity.id(),
-              identity.version(), ports.announcement(), keyRing.current().signer().kid());
-          return new KeepClusterNode(vertx, identity, ports, health, watcher);
+          LOG.info("event=node_started node={} version={} {} signing={} members={}", identity.id(),
+              identity.version(), ports.announcement(), keyRing.current().signer().kid(),
+              topology.clusterView().members());
+          return new KeepClusterNode(vertx, identity, ports, health, watcher, topology);
         })
         .onFailure(failure -> LOG.error("event=node_start_failed node={} reason=\"{}\"",
             identity.id(), failure.toString()))
         .recover(failure -> {
           // Completing on a closed Vert.x would lose the failure: hand it over first, then close.
           watcher.close();
+          topology.close();
           vertx.close();
           return Future.failedFuture(failure);
         });
@@ -175,7 +197,9 @@ public final class KeepClusterNode {
   private static Future<Integer> deploy(Vertx vertx, String host, int port,
       Function<Vertx, Router> routes, int instances) {
     List<RouterVerticle> deployed = new CopyOnWriteArrayList<>();
-    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+        .setMaxHeaderSize(MAX_HEADER_BYTES);
+    options.getInitialSettings().setMaxHeaderListSize(MAX_HEADER_BYTES);
     return vertx.deployVerticle(() -> {
           RouterVerticle verticle = new RouterVerticle(options, routes);
           deployed.add(verticle);
@@ -205,6 +229,9 @@ public final class KeepClusterNode {
   public Future<Void> stop() {
     LOG.info("event=node_stopping node={}", identity.id());
     watcher.close();
-    return vertx.close();
+    return vertx.close().eventually(() -> {
+      topology.close();
+      return Future.succeededFuture();
+    });
   }
 }

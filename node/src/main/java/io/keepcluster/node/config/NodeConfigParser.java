@@ -67,8 +67,13 @@ public final class NodeConfigParser {
         .map(Object::toString).filter(s -> !s.isBlank());
     int port = json.getValue("port") == null ? 5701 : rangeInt(json, "cluster.port", "port", 0, 65535);
     String name = json.getValue("name") instanceof String s && !s.isBlank() ? s : "keepcluster";
-    return new ClusterSettings(name, members, port, iface, kubernetes,
+    ClusterSettings settings = new ClusterSettings(name, members, port, iface, kubernetes,
         Optional.ofNullable(secret).filter(s -> !s.isEmpty()));
+    if (settings.multiNode() && settings.secret().isEmpty()) {
+      throw new ConfigException("cluster members are configured but KEEP_CLUSTER_SECRET is not set:"
+          + " a multi-node cluster needs a shared secret to encrypt private keys");
+    }
+    return settings;
   }
 
   private static int port(JsonObject raw, String key) throws ConfigException {

@@ -90,13 +90,23 @@ public final class KeysetRegistry implements KeyStatusSource {
   }
 
   /** Stops signing with {@code kid} at once; it keeps verifying until its tokens have expired. */
-  public synchronized void retire(String kid) {
+  public void retire(String kid) {
+    retire(kid, clock.instant());
+  }
+
+  /** Retires {@code kid} as of {@code at} (the moment the cluster first saw it retired). */
+  public synchronized void retire(String kid, Instant at) {
     Entry entry = entries.get(kid);
     if (entry != null && entry.retiredAt().isEmpty()) {
-      entries.put(kid, new Entry(entry.keyset(), entry.signable(), Optional.of(clock.instant()), entry.signing()));
-      LOG.info("event=keyset_retired kid={} verifies_until={}", kid, clock.instant().plus(maxTokenLifetime));
+      entries.put(kid, new Entry(entry.keyset(), entry.signable(), Optional.of(at), entry.signing()));
+      LOG.info("event=keyset_retired kid={} verifies_until={}", kid, at.plus(maxTokenLifetime));
       publish();
     }
+  }
+
+  public synchronized boolean isSignable(String kid) {
+    Entry entry = entries.get(kid);
+    return entry != null && entry.signable();
   }
 
   /** Forgets {@code kid} at once: its tokens stop verifying (revocation). */

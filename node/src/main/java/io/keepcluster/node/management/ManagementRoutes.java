@@ -1,6 +1,7 @@
 package io.keepcluster.node.management;
 
 import io.keepcluster.node.health.HealthReporter;
+import io.keepcluster.node.health.KeyStatusSource;
 import io.keepcluster.node.http.ApiRoutes;
 import io.keepcluster.node.http.ErrorResponses;
 import io.keepcluster.node.http.JsonErrors;
@@ -21,7 +22,8 @@ public final class ManagementRoutes {
 
   /** What the management API acts on. */
   public record Services(ManagementAccounts accounts, WorkerExecutor hashing, HealthReporter health,
-      Path configDir, Clock clock, Supplier<CompletionStage<Void>> rescan) {}
+      Path configDir, Clock clock, Supplier<CompletionStage<Void>> rescan, KeysetRevoker revoker,
+      KeyStatusSource keysets) {}
 
   public static Router create(Vertx vertx, Services services) {
     ManagementAccounts accounts = services.accounts();
@@ -33,6 +35,9 @@ public final class ManagementRoutes {
     router.get("/api/node").handler(ctx -> ErrorResponses.sendJson(ctx, 200, health.report()));
     router.post("/api/idp-certificates").handler(new IdpCertificateHandler(vertx,
         services.configDir(), new KeysetGenerator(), services.clock(), services.rescan()));
+    router.get("/api/keysets").handler(ctx -> ErrorResponses.sendJson(ctx, 200,
+        new io.vertx.core.json.JsonObject().put("keysets", services.keysets().keysets())));
+    router.post("/api/keysets/:kid/revoke").handler(new RevokeHandler(vertx, services.revoker()));
     JsonErrors.install(router);
     return router;
   }

@@ -1,0 +1,38 @@
+package io.keepcluster.node;
+
+import io.keepcluster.node.health.ClusterView;
+import io.keepcluster.node.keys.KeysetScan;
+import io.keepcluster.node.management.KeysetRevoker;
+import io.keepcluster.node.tokens.Revocations;
+import io.keepcluster.node.users.LockoutRegistry;
+import io.keepcluster.node.users.UserLookup;
+import java.util.function.Consumer;
+
+/**
+ * What differs between a node running alone and a cluster member: where users, lockouts, logouts
+ * and keysets live. The rest of the node is the same in both.
+ */
+public interface Topology extends AutoCloseable {
+
+  UserLookup users();
+
+  LockoutRegistry lockouts();
+
+  Revocations revocations();
+
+  ClusterView clusterView();
+
+  /** Receives every scan of the node's own config folder. */
+  Consumer<KeysetScan> keysetSink();
+
+  KeysetRevoker revoker();
+
+  /** Blocks until the node holds everything the cluster has (immediate when alone). */
+  void awaitInitialSync() throws Exception;
+
+  /** The Hazelcast port, 0 when alone. */
+  int clusterPort();
+
+  @Override
+  void close();
+}

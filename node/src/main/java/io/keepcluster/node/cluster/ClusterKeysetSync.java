@@ -1,0 +1,453 @@
+package io.keepcluster.node.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.MapEvent;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryMergedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.map.listener.MapClearedListener;
+import io.keepcluster.node.health.ProblemReporter;
+import io.keepcluster.node.keys.KeysetConflict;
+import io.keepcluster.node.keys.KeysetRegistry;
+import io.keepcluster.node.keys.KeysetScan;
+import io.keepcluster.shared.keys.Keyset;
+import io.keepcluster.shared.keys.KeysetLoadException;
+import io.keepcluster.shared.keys.KeysetLoader;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's keysets in step with the cluster. One idempotent {@link #reconcile()} pass,
+ * always on one thread, compares three things and acts on the differences:
+ *
+ * <ol>
+ *   <li>this node's folder (the last {@link KeysetScan}): new keysets are published with
+ *       {@code putIfAbsent}, so the first copy of a NAME wins and a different copy is refused;
+ *       removed or deactivated keysets are retired cluster-wide;
+ *   <li>the replicated records: each is opened with the cluster secret, loaded as
+ *       <em>verifying</em>, acknowledged, and persisted into this node's folder;
+ *   <li>the acknowledgements: a keyset becomes signable once every live member verifies it (or
+ *       after a bounded wait for a member that does not answer) — two-phase activation.
+ * </ol>
+ *
+ * Entry, membership and scan events only trigger a pass; a periodic pass is the backstop, so a
+ * lost event or a healed partition converges without special cases.
+ */
+public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterKeysetSync.class);
+  private static final String SECRET_CHECK = "secret-check";
+  private static final String SECRET_PROBLEM_FILE = "cluster";
+  private static final String MISMATCH_PREFIX = "secret-mismatch|";
+
+  private final HazelcastMember member;
+  private final String nodeId;
+  private final ClusterCipher cipher;
+  private final KeysetRegistry registry;
+  private final KeysetPersistence persistence;
+  private final ProblemReporter problems;
+  private final Clock clock;
+  private final Duration ackTimeout;
+  private final Duration maxTokenLifetime;
+  private final IMap<String, String> keysets;
+  private final IMap<String, String> acks;
+  private final IMap<String, String> revoked;
+  private final IMap<String, String> meta;
+  private final KeysetLoader loader = new KeysetLoader();
+  private final ScheduledExecutorService executor;
+  private final AtomicBoolean passQueued = new AtomicBoolean();
+  private final Map<String, Keyset> opened = new HashMap<>();
+  private final Map<String, String> localFingerprints = new HashMap<>();
+  private volatile KeysetScan lastScan = new KeysetScan(Map.of(), Set.of(), Map.of());
+  private volatile Map<String, List<String>> nodesByKid = Map.of();
+  private volatile boolean secretMismatch;
+  private Set<String> previouslyDescribed;
+
+  public ClusterKeysetSync(HazelcastMember member, ClusterCipher cipher, KeysetRegistry registry,
+      KeysetPersistence persistence, ProblemReporter problems, Clock clock, Duration ackTimeout,
+      Duration maxTokenLifetime) {
+    this.member = member;
+    this.nodeId = member.localNodeId();
+    this.cipher = cipher;
+    this.registry = registry;
+    this.persistence = persistence;
+    this.problems = problems;
+    this.clock = clock;
+    this.ackTimeout = ackTimeout;
+    this.maxTokenLifetime = maxTokenLifetime;
+    this.keysets = member.instance().getMap(HazelcastMember.KEYSETS);
+    this.acks = member.instance().getMap(HazelcastMember.ACKS);
+    this.revoked = member.instance().getMap(HazelcastMember.REVOKED);
+    this.meta = member.instance().getMap(HazelcastMember.META);
+    this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "keepcluster-cluster-sync");
+      thread.setDaemon(true);
+      return thread;
+    });
+    registry.nodesOf(kid -> nodesByKid.getOrDefault(kid, List.of()));
+  }
+
+  /** Checks the secret, subscribes to changes and runs the initial pass; blocks until done. */
+  public void start(Duration periodic) throws InterruptedException, ExecutionException, TimeoutException {
+    secretMismatch = !secretMatches();
+    if (secretMismatch) {
+      // Tell the others not to wait for acknowledgements this member can never give.
+      meta.put(MISMATCH_PREFIX + nodeId, "true");
+    } else {
+      meta.remove(MISMATCH_PREFIX + nodeId);
+    }
+    if (secretMismatch) {
+      LOG.error("event=cluster_secret_mismatch node={} action=applying_and_publishing_nothing", nodeId);
+    }
+    Listener listener = new Listener();
+    keysets.addEntryListener(listener, false);
+    acks.addEntryListener(listener, false);
+    revoked.addEntryListener(listener, false);
+    member.instance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        trigger();
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        trigger();
+      }
+    });
+    executor.submit(this::reconcileQuietly).get(60, TimeUnit.SECONDS);
+    executor.scheduleWithFixedDelay(this::reconcileQuietly, periodic.toMillis(), periodic.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  public boolean secretMismatch() {
+    return secretMismatch;
+  }
+
+  /** The watcher's sink: remember the scan and reconcile soon. */
+  @Override
+  public void accept(KeysetScan scan) {
+    lastScan = scan;
+    trigger();
+  }
+
+  /**
+   * Removes {@code kid} everywhere at once (management "revoke"): a tombstone keeps any node from
+   * publishing it again, and every node deletes its copy.
+   *
+   * @return false when the cluster has no such keyset
+   */
+  public boolean revoke(String kid) {
+    String json = keysets.get(kid);
+    if (json == null) {
+      return false;
+    }
+    KeysetRecord record = KeysetRecord.fromJson(json);
+    revoked.put(kid, record.fingerprint());
+    keysets.remove(kid);
+    removeAcks(kid);
+    LOG.warn("event=keyset_revoked kid={} node={}", kid, nodeId);
+    trigger();
+    return true;
+  }
+
+  /** Runs a pass now (after any queued one); the future completes when it is done. */
+  public java.util.concurrent.Future<?> passNow() {
+    return executor.submit(this::reconcileQuietly);
+  }
+
+  private void trigger() {
+    if (passQueued.compareAndSet(false, true)) {
+      executor.execute(this::reconcileQuietly);
+    }
+  }
+
+  private void reconcileQuietly() {
+    passQueued.set(false);
+    try {
+      reconcile();
+    } catch (RuntimeException e) {
+      // Hazelcast throws while a member merges or shuts down; the next pass tries again.
+      LOG.warn("event=cluster_sync_failed node={} reason=\"{}\"", nodeId, e.toString());
+    }
+  }
+
+  private boolean secretMatches() {
+    String check = meta.get(SECRET_CHECK);
+    if (check == null) {
+      String mine = cipher.seal("keepcluster", SECRET_CHECK);
+      String previous = meta.putIfAbsent(SECRET_CHECK, mine);
+      check = previous == null ? mine : previous;
+    }
+    try {
+      cipher.open(check, SECRET_CHECK);
+      return true;
+    } catch (ClusterCipher.SealException e) {
+      return false;
+    }
+  }
+
+  void reconcile() {
+    KeysetScan scan = lastScan;
+    Map<String, String> current = new HashMap<>(scan.problems());
+    if (secretMismatch) {
+      current.put(SECRET_PROBLEM_FILE, "KEEP_CLUSTER_SECRET does not match the cluster's secret:"
+          + " this node applies no replicated keyset and publishes nothing");
+      problems.update(current, true);
+      return;
+    }
+    Instant now = clock.instant();
+    Map<String, KeysetRecord> records = new HashMap<>();
+    keysets.forEach((kid, json) -> records.put(kid, KeysetRecord.fromJson(json)));
+    Map<String, String> tombstones = new HashMap<>(revoked);
+
+    Map<String, String> allAcks = new HashMap<>(acks);
+
+    publishLocal(scan, records, tombstones, current, now);
+    retireRemoved(scan, records, now);
+    applyRecords(records, allAcks, current);
+    forgetVanished(records, tombstones);
+    activate(records, allAcks, now);
+    expire(records, now);
+    problems.update(current, false);
+  }
+
+  private void publishLocal(KeysetScan scan, Map<String, KeysetRecord> records,
+      Map<String, String> tombstones, Map<String, String> current, Instant now) {
+    for (Keyset keyset : scan.loaded().values()) {
+      String kid = keyset.kid();
+      if (keyset.fingerprint().equals(tombstones.get(kid))) {
+        continue;
+      }
+      localFingerprints.put(kid, keyset.fingerprint());
+      KeysetRecord record = records.get(kid);
+      if (record == null) {
+        KeysetRecord mine = KeysetRecord.of(keyset, cipher, now, nodeId);
+        String previous = keysets.putIfAbsent(kid, mine.toJson());
+        record = previous == null ? mine : KeysetRecord.fromJson(previous);
+        records.put(kid, record);
+        if (previous == null) {
+          LOG.info("event=keyset_published kid={} node={} state={}", kid, nodeId, mine.state());
+        }
+      }
+      if (!record.fingerprint().equals(keyset.fingerprint())) {
+        current.put(kid + ".json", KeysetConflict.message(kid));
+      } else if (!keyset.active() && record.state() == KeysetRecord.State.ACTIVE) {
+        retireInCluster(record, records, now);
+      }
+    }
+  }
+
+  /** Files removed from this node's folder retire the keyset everywhere. */
+  private void retireRemoved(KeysetScan scan, Map<String, KeysetRecord> records, Instant now) {
+    if (previouslyDescribed != null) {
+      for (String kid : previouslyDescribed) {
+        KeysetRecord record = records.get(kid);
+        if (!scan.described().contains(kid) && record != null
+            && record.state() == KeysetRecord.State.ACTIVE
+            && record.fingerprint().equals(localFingerprints.get(kid))) {
+          LOG.info("event=keyset_files_removed kid={} node={} action=retire_cluster_wide", kid, nodeId);
+          retireInCluster(record, records, now);
+        }
+      }
+    }
+    previouslyDescribed = scan.described();
+  }
+
+  private void retireInCluster(KeysetRecord record, Map<String, KeysetRecord> records, Instant now) {
+    KeysetRecord retired = record.retired(now);
+    keysets.put(record.kid(), retired.toJson());
+    records.put(record.kid(), retired);
+  }
+
+  private void applyRecords(Map<String, KeysetRecord> records, Map<String, String> allAcks,
+      Map<String, String> current) {
+    for (KeysetRecord record : records.values()) {
+      Optional<Keyset> keyset = open(record, current);
+      if (keyset.isEmpty()) {
+        continue;
+      }
+      String kid = record.kid();
+      Optional<Keyset> existing = registry.get(kid);
+      if (existing.isPresent() && !existing.get().fingerprint().equals(record.fingerprint())) {
+        // The cluster's copy of a NAME wins; this node's different files stay untouched.
+        registry.remove(kid);
+      }
+      registry.put(keyset.get(), false);
+      if (record.state() == KeysetRecord.State.RETIRED) {
+        registry.retire(kid, record.retiredAt().orElse(clock.instant()));
+        persistence.markRetired(kid, record.fingerprint(), localFingerprint(kid));
+      } else {
+        persistence.persist(record, keyset.get(), current);
+      }
+      String ackKey = ackKey(kid, nodeId);
+      if (!record.fingerprint().equals(allAcks.get(ackKey))) {
+        acks.put(ackKey, record.fingerprint());
+        allAcks.put(ackKey, record.fingerprint());
+      }
+    }
+  }
+
+  private Optional<Keyset> open(KeysetRecord record, Map<String, String> current) {
+    Keyset cached = opened.get(record.fingerprint());
+    if (cached != null && cached.kid().equals(record.kid())) {
+      return Optional.of(cached);
+    }
+    try {
+      Keyset keyset = loader.load(record.open(cipher));
+      if (!keyset.fingerprint().equals(record.fingerprint())) {
+        throw new KeysetLoadException(record.kid() + ".json", "fingerprint does not match the record");
+      }
+      opened.put(record.fingerprint(), keyset);
+      return Optional.of(keyset);
+    } catch (ClusterCipher.SealException e) {
+      current.put(SECRET_PROBLEM_FILE, "cannot open replicated keyset " + record.kid() + ": " + e.getMessage());
+    } catch (KeysetLoadException e) {
+      current.put(record.kid() + " (replicated)", e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  /** Keysets gone from the cluster (revoked, or retired and expired) leave this node too. */
+  private void forgetVanished(Map<String, KeysetRecord> records, Map<String, String> tombstones) {
+    for (Keyset keyset : registry.all()) {
+      if (!records.containsKey(keyset.kid())) {
+        registry.remove(keyset.kid());
+        opened.remove(keyset.fingerprint());
+        persistence.delete(keyset.kid(), keyset.fingerprint(), localFingerprint(keyset.kid()));
+      }
+    }
+    // A revoked keyset's files may still be on this node (it was down during the revocation).
+    for (Keyset local : lastScan.loaded().values()) {
+      if (local.fingerprint().equals(tombstones.get(local.kid()))) {
+        persistence.delete(local.kid(), local.fingerprint(), Optional.of(local.fingerprint()));
+      }
+    }
+  }
+
+  /** Second phase: sign only with keysets every live member already verifies. */
+  private void activate(Map<String, KeysetRecord> records, Map<String, String> allAcks, Instant now) {
+    // Members with a wrong secret can never verify; waiting for them would only delay activation.
+    List<String> members = member.members().stream()
+        .filter(m -> !meta.containsKey(MISMATCH_PREFIX + m)).toList();
+    Map<String, List<String>> nodes = new HashMap<>();
+    for (KeysetRecord record : records.values()) {
+      List<String> verifying = members.stream()
+          .filter(m -> record.fingerprint().equals(allAcks.get(ackKey(record.kid(), m)))).toList();
+      nodes.put(record.kid(), verifying);
+      if (record.state() != KeysetRecord.State.ACTIVE || registry.get(record.kid()).isEmpty()
+          || registry.isSignable(record.kid())) {
+        continue;
+      }
+      boolean everyone = verifying.size() == members.size();
+      boolean waitedEnough = now.isAfter(record.publishedAt().plus(ackTimeout));
+      if (everyone || waitedEnough) {
+        if (!everyone) {
+          Set<String> silent = new HashSet<>(members);
+          silent.removeAll(verifying);
+          LOG.warn("event=keyset_activation_fallback kid={} silent_members={} waited_ms={}",
+              record.kid(), silent, ackTimeout.toMillis());
+        }
+        registry.markSignable(record.kid());
+        LOG.info("event=keyset_signable kid={} node={} verified_by={}", record.kid(), nodeId, verifying);
+      }
+    }
+    nodesByKid = Map.copyOf(nodes);
+  }
+
+  /** Retired keysets whose tokens have all expired are dropped cluster-wide. */
+  private void expire(Map<String, KeysetRecord> records, Instant now) {
+    for (KeysetRecord record : records.values()) {
+      if (record.state() == KeysetRecord.State.RETIRED && record.retiredAt().isPresent()
+          && now.isAfter(record.retiredAt().get().plus(maxTokenLifetime))) {
+        keysets.remove(record.kid());
+        removeAcks(record.kid());
+        LOG.info("event=keyset_expired kid={} reason=retired_tokens_expired", record.kid());
+      }
+    }
+  }
+
+  private void removeAcks(String kid) {
+    for (String key : new HashSet<>(acks.keySet())) {
+      if (key.startsWith(kid + "|")) {
+        acks.remove(key);
+      }
+    }
+  }
+
+  private Optional<String> localFingerprint(String kid) {
+    return Optional.ofNullable(lastScan.loaded().get(kid)).map(Keyset::fingerprint);
+  }
+
+  private static String ackKey(String kid, String node) {
+    return kid + "|" + node;
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+
+  /** Any change to the replicated maps means "reconcile soon". */
+  private final class Listener implements EntryAddedListener<String, String>,
+      EntryUpdatedListener<String, String>, EntryRemovedListener<String, String>,
+      EntryMergedListener<String, String>, EntryEvictedListener<String, String>,
+      EntryExpiredListener<String, String>, MapClearedListener {
+
+    @Override
+    public void entryAdded(EntryEvent<String, String> event) {
+      trigger();
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, String> event) {
+      trigger();
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, String> event) {
+      trigger();
+    }
+
+    @Override
+    public void entryMerged(EntryEvent<String, String> event) {
+      trigger();
+    }
+
+    @Override
+    public void entryEvicted(EntryEvent<String, String> event) {
+      trigger();
+    }
+
+    @Override
+    public void entryExpired(EntryEvent<String, String> event) {
+      trigger();
+    }
+
+    @Override
+    public void mapCleared(MapEvent event) {
+      trigger();
+    }
+  }
+}

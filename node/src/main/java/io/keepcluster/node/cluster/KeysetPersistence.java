@@ -1,0 +1,94 @@
+package io.keepcluster.node.cluster;
+
+import io.keepcluster.shared.keys.Keyset;
+import io.keepcluster.shared.keys.KeysetExistsException;
+import io.keepcluster.shared.keys.KeysetFiles;
+import io.keepcluster.shared.keys.KeysetName;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes replicated keysets into this node's own folder, so any node can restart alone with
+ * every key. Never overwrites a file: a NAME whose files exist is left alone (a different key
+ * there is a conflict the sync reports). Copies written here carry {@code "replicatedFrom"} in
+ * their descriptor, which is how a later retirement knows the copy is ours to deactivate.
+ */
+public final class KeysetPersistence {
+
+  static final String REPLICATED_FROM = "replicatedFrom";
+  private static final Logger LOG = LoggerFactory.getLogger(KeysetPersistence.class);
+
+  private final Path dir;
+
+  public KeysetPersistence(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Writes the four files unless any of them already exists. */
+  void persist(KeysetRecord record, Keyset keyset, Map<String, String> problems) {
+    KeysetName name = keyset.name();
+    if (KeysetFiles.fileNames(name).stream().anyMatch(f -> Files.exists(dir.resolve(f)))) {
+      return;
+    }
+    KeysetFiles files = keyset.files();
+    JsonObject descriptor = new JsonObject(files.descriptorJson()).put(REPLICATED_FROM, record.origin());
+    try {
+      new KeysetFiles(name, descriptor.encodePrettily(), files.certificatePem(), files.privateKeyPem(),
+          files.publicKeyPem()).writeTo(dir);
+      LOG.info("event=keyset_persisted kid={} dir={} origin={}", name.value(), dir, record.origin());
+    } catch (KeysetExistsException e) {
+      // Someone (the operator, or a copy in progress) is writing this NAME right now: leave it.
+    } catch (IOException e) {
+      problems.put(KeysetFiles.descriptorFileName(name), "cannot persist replicated keyset: " + e.getMessage());
+    }
+  }
+
+  /** Rewrites this node's replicated copy with {@code "active": false}, so a restart keeps it retired. */
+  void markRetired(String kid, String fingerprint, Optional<String> localFingerprint) {
+    if (!localFingerprint.map(fingerprint::equals).orElse(false)) {
+      return;
+    }
+    Path descriptorFile = dir.resolve(kid + ".json");
+    try {
+      JsonObject descriptor = new JsonObject(Files.readString(descriptorFile, StandardCharsets.UTF_8));
+      if (!descriptor.containsKey(REPLICATED_FROM) || Boolean.FALSE.equals(descriptor.getValue("active"))) {
+        return;
+      }
+      descriptor.put("active", false);
+      Path temp = Files.createTempFile(dir, "." + kid + ".json.", ".tmp");
+      Files.writeString(temp, descriptor.encodePrettily(), StandardCharsets.UTF_8);
+      Files.move(temp, descriptorFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      LOG.info("event=keyset_copy_deactivated kid={} dir={}", kid, dir);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("event=keyset_copy_deactivate_failed kid={} reason=\"{}\"", kid, e.getMessage());
+    }
+  }
+
+  /** Deletes the four files of {@code kid}, only if they hold the key being removed. */
+  void delete(String kid, String fingerprint, Optional<String> localFingerprint) {
+    if (!localFingerprint.map(fingerprint::equals).orElse(false)) {
+      return;
+    }
+    KeysetName name = KeysetName.of(kid);
+    // The descriptor goes first, so a scan never sees a descriptor without its key files.
+    List<String> order = List.of(KeysetFiles.descriptorFileName(name), KeysetFiles.privateKeyFileName(name),
+        KeysetFiles.publicKeyFileName(name), KeysetFiles.certificateFileName(name));
+    for (String file : order) {
+      try {
+        Files.deleteIfExists(dir.resolve(file));
+      } catch (IOException e) {
+        LOG.warn("event=keyset_file_delete_failed file={} reason=\"{}\"", file, e.getMessage());
+      }
+    }
+    LOG.info("event=keyset_files_deleted kid={} dir={}", kid, dir);
+  }
+}

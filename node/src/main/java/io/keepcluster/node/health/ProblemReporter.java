@@ -1,0 +1,56 @@
+package io.keepcluster.node.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes one component's current problems to {@link Problems}, after a grace period: a keyset
+ * copied file by file is incomplete for a moment and is retried on the next scan, not reported as
+ * broken. Each problem is logged once when it appears and once when it is resolved.
+ * Single-threaded: call {@link #update} from one thread.
+ */
+public final class ProblemReporter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemReporter.class);
+
+  private final Problems problems;
+  private final Clock clock;
+  private final Duration grace;
+  private final Map<String, Instant> firstSeen = new HashMap<>();
+  private final Map<String, String> reported = new HashMap<>();
+
+  public ProblemReporter(Problems problems, Clock clock, Duration grace) {
+    this.problems = problems;
+    this.clock = clock;
+    this.grace = grace;
+  }
+
+  /** Replaces this component's problems with {@code current} (file to reason). */
+  public void update(Map<String, String> current, boolean immediately) {
+    Instant now = clock.instant();
+    firstSeen.keySet().retainAll(current.keySet());
+    Set<String> gone = new HashSet<>(reported.keySet());
+    gone.removeAll(current.keySet());
+    for (String file : gone) {
+      problems.clear(file);
+      reported.remove(file);
+      LOG.info("event=problem_resolved file={}", file);
+    }
+    current.forEach((file, error) -> {
+      Instant since = firstSeen.computeIfAbsent(file, f -> now);
+      if (immediately || !now.isBefore(since.plus(grace))) {
+        problems.report(file, error);
+        if (!error.equals(reported.put(file, error))) {
+          LOG.warn("event=problem file={} error=\"{}\"", file, error);
+        }
+      }
+    });
+  }
+}

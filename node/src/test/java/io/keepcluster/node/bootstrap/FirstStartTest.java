@@ -1,0 +1,137 @@
+package io.keepcluster.node.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.keepcluster.node.testing.TestNode;
+import io.keepcluster.shared.users.UserDirectoryFile;
+import io.keepcluster.shared.users.UserRecord;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A node's first start on a missing or empty config folder. */
+class FirstStartTest {
+
+  @TempDir
+  Path parent;
+
+  private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+  private Path initialise(Map<String, String> env) throws Exception {
+    Path dir = parent.resolve("keepconfig.d");
+    new FirstStart(TestNode.HASHER, new SecureRandom())
+        .initialise(dir, env, new PrintStream(printed, true, StandardCharsets.UTF_8));
+    return dir;
+  }
+
+  private String printed() {
+    return printed.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @DisplayName("a missing or empty folder needs a first start; a folder with files does not")
+  void needed() throws Exception {
+    Path dir = parent.resolve("keepconfig.d");
+    assertTrue(FirstStart.needed(dir));
+    Files.createDirectories(dir);
+    assertTrue(FirstStart.needed(dir));
+    Files.writeString(dir.resolve("ports.json"), "{}");
+    assertFalse(FirstStart.needed(dir));
+  }
+
+  @Test
+  @DisplayName("a missing folder is created with directory/users.json holding admin and management.json")
+  void createsFiles() throws Exception {
+    Path dir = initialise(Map.of());
+
+    UserRecord admin = new UserDirectoryFile(dir).load().get("admin");
+    assertEquals("MAIL $DATA", admin.scopes());
+    assertTrue(admin.passwordHash().startsWith("$argon2id$"));
+    assertTrue(Files.isRegularFile(dir.resolve("directory/users.json")));
+    JsonObject management = new JsonObject(Files.readString(dir.resolve("management.json")));
+    assertTrue(management.getJsonObject("managementAccounts").getJsonObject("admin")
+        .getString("passwordHash").startsWith("$argon2id$"));
+  }
+
+  @Test
+  @DisplayName("management.json holds a password hash, so it is readable by its owner only")
+  void managementFileOwnerOnly() throws Exception {
+    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+    Path dir = initialise(Map.of());
+
+    assertEquals("rw-------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("management.json"))));
+  }
+
+  @Test
+  @DisplayName("with KEEP_ADMIN_PASSWORD the admin logs in with that password, which is never printed")
+  void adminPasswordFromEnv() throws Exception {
+    Path dir = initialise(Map.of("KEEP_ADMIN_PASSWORD", "Chosen-Secret-1"));
+
+    assertFalse(printed().contains("Chosen-Secret-1"), printed());
+    try (TestNode node = TestNode.in(dir).start()) {
+      assertEquals(200, node.login("admin", "Chosen-Secret-1").statusCode());
+      assertEquals(401, node.login("admin", "something-else").statusCode());
+    }
+  }
+
+  @Test
+  @DisplayName("without KEEP_ADMIN_PASSWORD the printed line holds a random password that logs in")
+  void printedPasswordWorks() throws Exception {
+    Path dir = initialise(Map.of());
+
+    Matcher matcher = Pattern.compile("password: (\\S+)").matcher(printed());
+    assertTrue(matcher.find(), printed());
+    String password = matcher.group(1);
+    assertTrue(password.length() >= 16, "a strong random password");
+    assertEquals(1, printed().strip().lines().count(), "printed once, in one line");
+    try (TestNode node = TestNode.in(dir).start()) {
+      JsonObject claims = new JsonObject(node.login("admin", password).body()).getJsonObject("claims");
+      assertEquals("CN=admin/O=KeepCluster", claims.getString("sub"));
+    }
+  }
+
+  @Test
+  @DisplayName("the bootstrap admin also opens the management API with the same password")
+  void adminIsManagementAccount() throws Exception {
+    Path dir = initialise(Map.of("KEEP_ADMIN_PASSWORD", "Chosen-Secret-1"));
+
+    try (TestNode node = TestNode.in(dir).start()) {
+      assertEquals(200, TestNode.get(node.management("/api/node"),
+          "Authorization", TestNode.basic("admin", "Chosen-Secret-1")).statusCode());
+    }
+  }
+
+  @Test
+  @DisplayName("two first starts make two different random passwords")
+  void passwordsDiffer() throws Exception {
+    Path first = parent.resolve("one");
+    Path second = parent.resolve("two");
+    FirstStart start = new FirstStart(TestNode.HASHER, new SecureRandom());
+    ByteArrayOutputStream a = new ByteArrayOutputStream();
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    start.initialise(first, Map.of(), new PrintStream(a, true, StandardCharsets.UTF_8));
+    start.initialise(second, Map.of(), new PrintStream(b, true, StandardCharsets.UTF_8));
+
+    Pattern password = Pattern.compile("password: (\\S+)");
+    Matcher ma = password.matcher(a.toString(StandardCharsets.UTF_8));
+    Matcher mb = password.matcher(b.toString(StandardCharsets.UTF_8));
+    assertTrue(ma.find() && mb.find());
+    assertFalse(ma.group(1).equals(mb.group(1)));
+  }
+}

@@ -1,0 +1,82 @@
+package io.keepcluster.node.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keepcluster.node.testing.TestNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Prometheus {@code /metrics} on METRICSPORT. */
+class MetricsPortTest {
+
+  @TempDir
+  Path dir;
+
+  private TestNode node;
+
+  @BeforeEach
+  void start() {
+    node = TestNode.in(dir).alice().start();
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+  }
+
+  @Test
+  @DisplayName("/metrics answers 200 in Prometheus text format")
+  void prometheusText() {
+    HttpResponse<String> response = TestNode.get(node.metrics("/metrics"));
+
+    assertEquals(200, response.statusCode());
+    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+  }
+
+  @Test
+  @DisplayName("a successful login is counted as keepcluster_logins_total{outcome=ok}")
+  void loginCounted() {
+    node.bearer("alice", "alice-pw");
+
+    assertEquals(1.0, node.counter("keepcluster_logins_total", "outcome=\"ok\""),
+        node.scrapeMetrics());
+  }
+
+  @Test
+  @DisplayName("a failed login is counted as keepcluster_logins_total{outcome=failed}")
+  void failedLoginCounted() {
+    node.login("alice", "wrong");
+    node.login("nobody", "wrong");
+
+    assertEquals(2.0, node.counter("keepcluster_logins_total", "outcome=\"failed\""));
+  }
+
+  @Test
+  @DisplayName("a request without token is counted as keepcluster_tokens_rejected_total{reason=missing}")
+  void missingTokenCounted() {
+    TestNode.get(node.api("/api/v1/userinfo"));
+
+    assertEquals(1.0, node.rejections("missing"));
+  }
+
+  @Test
+  @DisplayName("metrics never contain a token, a password or a hash")
+  void noSecrets() {
+    String token = node.bearer("alice", "alice-pw");
+    node.login("alice", "a-wrong-password");
+
+    String body = node.scrapeMetrics();
+
+    assertFalse(body.contains(token.substring(0, 20)));
+    assertFalse(body.contains("a-wrong-password"));
+    assertFalse(body.toLowerCase(Locale.ROOT).contains("argon2"));
+  }
+}

@@ -1,0 +1,466 @@
+package io.keepcluster.node.tokens;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.EncryptionMethod;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.DirectEncrypter;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64;
+import com.nimbusds.jwt.EncryptedJWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import io.keepcluster.node.config.TokenSettings;
+import io.keepcluster.node.keys.EphemeralKey;
+import io.keepcluster.node.keys.KeyRing;
+import io.keepcluster.node.keys.KeyRingSnapshot;
+import io.keepcluster.node.keys.KeySource;
+import io.keepcluster.node.keys.SigningCredential;
+import io.keepcluster.node.keys.VerifyingCredential;
+import io.keepcluster.node.testing.Jwts;
+import io.keepcluster.node.testing.MutableClock;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The verification policy, one rule per test, against a key ring whose HS256 secret the test
+ * knows, so it can sign exactly the claims each rule is about.
+ */
+class TokenVerifierTest {
+
+  private static final String KID = "k1";
+  private static final String ISSUER = "KeepCluster";
+  private static final String AUDIENCE = "Domino";
+  private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
+  private static final TokenSettings SETTINGS = new TokenSettings(Duration.ofHours(2),
+      Duration.ofDays(1), ISSUER, AUDIENCE, Duration.ofSeconds(5));
+
+  /** Every reason some test below provokes; checked against the enum after all tests ran. */
+  private static final Set<RejectionReason> PROVOKED = EnumSet.noneOf(RejectionReason.class);
+
+  private final byte[] secret = new byte[32];
+  private MutableClock clock;
+  private LocalRevocations revocations;
+  private TokenVerifier verifier;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    new SecureRandom().nextBytes(secret);
+    clock = new MutableClock(NOW);
+    revocations = new LocalRevocations(clock);
+    verifier = verifierFor(credential(KID, Optional.empty()));
+  }
+
+  private VerifyingCredential credential(String kid, Optional<Instant> verifyUntil) throws Exception {
+    return new VerifyingCredential(kid, JWSAlgorithm.HS256, new MACVerifier(secret), ISSUER,
+        KeySource.EPHEMERAL, verifyUntil, Optional.empty());
+  }
+
+  private TokenVerifier verifierFor(VerifyingCredential credential) throws Exception {
+    SigningCredential signing = new SigningCredential(credential.kid(), JWSAlgorithm.HS256,
+        new com.nimbusds.jose.crypto.MACSigner(secret), ISSUER);
+    KeyRing ring = new KeyRing(new KeyRingSnapshot(signing, List.of(credential)));
+    return new TokenVerifier(ring, SETTINGS, revocations, clock);
+  }
+
+  private static JWSHeader.Builder header() {
+    return new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).keyID(KID);
+  }
+
+  /** Claims as the node issues them: iat now, two hours of life, our issuer and audience. */
+  private static JWTClaimsSet.Builder claims() {
+    return new JWTClaimsSet.Builder()
+        .issuer(ISSUER).subject("CN=Alice/O=Acme").audience(AUDIENCE)
+        .issueTime(Date.from(NOW)).expirationTime(Date.from(NOW.plus(Duration.ofHours(2))))
+        .claim("CN", "CN=Alice/O=Acme").claim("scope", "MAIL").jwtID("jti-1");
+  }
+
+  private String sign(JWSHeader.Builder header, JWTClaimsSet.Builder claims) {
+    return Jwts.signHs256(secret, header.build(), claims.build());
+  }
+
+  private String token(UnaryOperator<JWTClaimsSet.Builder> edit) {
+    return sign(header(), edit.apply(claims()));
+  }
+
+  private RejectionReason rejection(String token) {
+    TokenRejectedException e = assertThrows(TokenRejectedException.class, () -> verifier.verify(token));
+    PROVOKED.add(e.reason());
+    assertFalse(token != null && token.length() > 20 && e.getMessage().contains(token),
+        "the message never repeats the token");
+    return e.reason();
+  }
+
+  @AfterAll
+  static void everyReasonIsProvoked() {
+    assertEquals(EnumSet.allOf(RejectionReason.class), PROVOKED,
+        "each RejectionReason must be provoked by a test in this class");
+  }
+
+  @Test
+  @DisplayName("a token signed with the ring's key and carrying our claims verifies")
+  void goodTokenVerifies() throws Exception {
+    VerifiedToken verified = verifier.verify(token(c -> c));
+
+    assertEquals("CN=Alice/O=Acme", verified.claims().getSubject());
+    assertEquals(KID, verified.kid());
+    assertEquals(KeySource.EPHEMERAL, verified.source());
+    assertEquals("jti-1", verified.jwtId());
+    assertEquals(NOW.plus(Duration.ofHours(2)), verified.expiresAt());
+  }
+
+  @Test
+  @DisplayName("a token issued by TokenIssuer with an ephemeral key verifies with the same ring")
+  void issuerAndVerifierAgree() throws Exception {
+    EphemeralKey key = EphemeralKey.create("node1", ISSUER, new SecureRandom());
+    KeyRing ring = new KeyRing(new KeyRingSnapshot(key.signing(), List.of(key.verifying())));
+    IssuedToken issued = new TokenIssuer(ring, SETTINGS, clock)
+        .issue(new TokenRequest("CN=Bob/O=Acme", "bob@acme.test", "MAIL"));
+
+    VerifiedToken verified = new TokenVerifier(ring, SETTINGS, revocations, clock).verify(issued.serialized());
+
+    assertEquals("ephemeral-node1", verified.kid());
+    assertEquals("MAIL", verified.claims().getClaim("scope"));
+  }
+
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(strings = {"", "   "})
+  @DisplayName("no token at all is MISSING")
+  void missing(String token) {
+    assertEquals(RejectionReason.MISSING, rejection(token));
+    assertEquals(RejectionReason.MISSING, rejection(null));
+  }
+
+  @Test
+  @DisplayName("a token over 8 KiB is TOO_LARGE, even when its signature is valid")
+  void tooLarge() {
+    String token = token(c -> c.claim("pad", "x".repeat(TokenVerifier.MAX_TOKEN_CHARS)));
+
+    assertEquals(RejectionReason.TOO_LARGE, rejection(token));
+  }
+
+  @Test
+  @DisplayName("a token just under 8 KiB is not refused for its size")
+  void justUnderMaxSizeIsAccepted() throws Exception {
+    String token = null;
+    for (int pad = 5000; token == null || token.length() < TokenVerifier.MAX_TOKEN_CHARS - 3; pad++) {
+      int length = pad;
+      token = token(c -> c.claim("pad", "x".repeat(length)));
+    }
+
+    assertTrue(token.length() <= TokenVerifier.MAX_TOKEN_CHARS);
+    verifier.verify(token);
+  }
+
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(strings = {"not-a-jwt", "a.b.c", "e30.e30"})
+  @DisplayName("text that is not a JWT is MALFORMED")
+  void malformed(String token) {
+    assertEquals(RejectionReason.MALFORMED, rejection(token));
+  }
+
+  @Test
+  @DisplayName("a token without exp is MALFORMED")
+  void noExpiry() {
+    assertEquals(RejectionReason.MALFORMED, rejection(token(c -> c.expirationTime(null))));
+  }
+
+  @Test
+  @DisplayName("a token whose typ is not JWT is MALFORMED")
+  void wrongType() {
+    String token = sign(header().type(new JOSEObjectType("at+jwt")), claims());
+
+    assertEquals(RejectionReason.MALFORMED, rejection(token));
+  }
+
+  @Test
+  @DisplayName("an unsigned token (alg none) is UNSIGNED")
+  void unsigned() {
+    String token = new PlainJWT(claims().build()).serialize();
+
+    assertEquals(RejectionReason.UNSIGNED, rejection(token));
+  }
+
+  @Test
+  @DisplayName("alg none with our kid and the original signature stripped is UNSIGNED")
+  void noneWithKid() {
+    String good = token(c -> c);
+    String token = Jwts.encode(new io.vertx.core.json.JsonObject().put("alg", "none").put("kid", KID))
+        + "." + good.split("\\.")[1] + ".";
+
+    assertEquals(RejectionReason.UNSIGNED, rejection(token));
+  }
+
+  @Test
+  @DisplayName("an encrypted token (JWE) is ENCRYPTED_UNSUPPORTED")
+  void encrypted() throws Exception {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    EncryptedJWT jwe = new EncryptedJWT(new JWEHeader(JWEAlgorithm.DIR, EncryptionMethod.A256GCM),
+        claims().build());
+    jwe.encrypt(new DirectEncrypter(key));
+
+    assertEquals(RejectionReason.ENCRYPTED_UNSUPPORTED, rejection(jwe.serialize()));
+  }
+
+  @Test
+  @DisplayName("a token carrying its own key in a jwk header is EMBEDDED_KEY")
+  void embeddedJwk() throws Exception {
+    RSAKey attacker = new RSAKeyGenerator(2048).generate();
+    String token = sign(header().jwk(attacker.toPublicJWK()), claims());
+
+    assertEquals(RejectionReason.EMBEDDED_KEY, rejection(token));
+  }
+
+  @Test
+  @DisplayName("a token pointing at a key URL (jku) is EMBEDDED_KEY")
+  void embeddedJku() {
+    String token = sign(header().jwkURL(URI.create("https://evil.test/jwks.json")), claims());
+
+    assertEquals(RejectionReason.EMBEDDED_KEY, rejection(token));
+  }
+
+  @Test
+  @DisplayName("a token pointing at a certificate URL (x5u) is EMBEDDED_KEY")
+  void embeddedX5u() {
+    String token = sign(header().x509CertURL(URI.create("https://evil.test/cert.pem")), claims());
+
+    assertEquals(RejectionReason.EMBEDDED_KEY, rejection(token));
+  }
+
+  @Test
+  @DisplayName("a token carrying a certificate chain (x5c) is EMBEDDED_KEY")
+  void embeddedX5c() {
+    String token = sign(header().x509CertChain(List.of(Base64.encode(new byte[] {1, 2, 3}))), claims());
+
+    assertEquals(RejectionReason.EMBEDDED_KEY, rejection(token));
+  }
+
+  @Test
+  @DisplayName("a token with a crit header is UNKNOWN_CRITICAL_HEADER")
+  void critical() {
+    String token = sign(header().criticalParams(Set.of("acme-policy")).customParam("acme-policy", "x"),
+        claims());
+
+    assertEquals(RejectionReason.UNKNOWN_CRITICAL_HEADER, rejection(token));
+  }
+
+  @Test
+  @DisplayName("a kid the ring does not hold is UNKNOWN_KID")
+  void unknownKid() {
+    assertEquals(RejectionReason.UNKNOWN_KID, rejection(sign(header().keyID("other"), claims())));
+  }
+
+  @Test
+  @DisplayName("a token without kid is UNKNOWN_KID: keys are never tried one by one")
+  void noKid() {
+    assertEquals(RejectionReason.UNKNOWN_KID, rejection(sign(header().keyID(null), claims())));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"HS384", "HS512", "RS256", "ES256", "PS256"})
+  @DisplayName("an alg other than the key's own is ALGORITHM_MISMATCH")
+  void algorithmMismatch(String alg) {
+    String token = Jwts.withHeader(token(c -> c), h -> h.put("alg", alg));
+
+    assertEquals(RejectionReason.ALGORITHM_MISMATCH, rejection(token));
+  }
+
+  @Test
+  @DisplayName("a token signed with another secret is BAD_SIGNATURE")
+  void otherSecret() {
+    assertEquals(RejectionReason.BAD_SIGNATURE, rejection(Jwts.resignedWithRandomSecret(token(c -> c))));
+  }
+
+  @Test
+  @DisplayName("a payload edited after signing (scope widened) is BAD_SIGNATURE")
+  void tamperedPayload() {
+    String token = Jwts.withPayload(token(c -> c), p -> p.put("scope", "MAIL $DATA ADMIN"));
+
+    assertEquals(RejectionReason.BAD_SIGNATURE, rejection(token));
+  }
+
+  @Test
+  @DisplayName("an HS256 token with its signature stripped is refused")
+  void emptySignature() {
+    String good = token(c -> c);
+    String token = good.substring(0, good.lastIndexOf('.') + 1);
+
+    assertTrue(Set.of(RejectionReason.MALFORMED, RejectionReason.BAD_SIGNATURE).contains(rejection(token)));
+  }
+
+  @Test
+  @DisplayName("a token expired beyond the leeway is EXPIRED")
+  void expired() {
+    String token = token(c -> c.issueTime(Date.from(NOW.minusSeconds(3600)))
+        .expirationTime(Date.from(NOW.minusSeconds(6))));
+
+    assertEquals(RejectionReason.EXPIRED, rejection(token));
+  }
+
+  @Test
+  @DisplayName("a token expired 3 s ago is accepted with a leeway of 5 s")
+  void expiredWithinLeeway() throws Exception {
+    String token = token(c -> c.issueTime(Date.from(NOW.minusSeconds(3600)))
+        .expirationTime(Date.from(NOW.minusSeconds(3))));
+
+    assertEquals("CN=Alice/O=Acme", verifier.verify(token).claims().getSubject());
+  }
+
+  @Test
+  @DisplayName("the same token becomes EXPIRED once the clock passes exp plus leeway")
+  void expiresWithClock() throws Exception {
+    String token = token(c -> c);
+    verifier.verify(token);
+
+    clock.advance(Duration.ofHours(2).plusSeconds(6));
+
+    assertEquals(RejectionReason.EXPIRED, rejection(token));
+  }
+
+  @Test
+  @DisplayName("nbf beyond the leeway in the future is NOT_YET_VALID")
+  void notYetValid() {
+    assertEquals(RejectionReason.NOT_YET_VALID,
+        rejection(token(c -> c.notBeforeTime(Date.from(NOW.plusSeconds(60))))));
+  }
+
+  @Test
+  @DisplayName("nbf within the leeway is accepted")
+  void notBeforeWithinLeeway() throws Exception {
+    verifier.verify(token(c -> c.notBeforeTime(Date.from(NOW.plusSeconds(4)))));
+  }
+
+  @Test
+  @DisplayName("iat beyond the leeway in the future is ISSUED_IN_FUTURE")
+  void issuedInFuture() {
+    assertEquals(RejectionReason.ISSUED_IN_FUTURE,
+        rejection(token(c -> c.issueTime(Date.from(NOW.plusSeconds(60))))));
+  }
+
+  @Test
+  @DisplayName("a lifetime over maxJwtDuration is LIFETIME_TOO_LONG")
+  void lifetimeTooLong() {
+    String token = token(c -> c.expirationTime(Date.from(NOW.plus(Duration.ofDays(1)).plusSeconds(1))));
+
+    assertEquals(RejectionReason.LIFETIME_TOO_LONG, rejection(token));
+  }
+
+  @Test
+  @DisplayName("a lifetime of exactly maxJwtDuration is accepted")
+  void lifetimeAtMaximum() throws Exception {
+    verifier.verify(token(c -> c.expirationTime(Date.from(NOW.plus(Duration.ofDays(1))))));
+  }
+
+  @Test
+  @DisplayName("without iat the lifetime is measured from nbf")
+  void lifetimeFromNotBefore() {
+    String token = token(c -> c.issueTime(null).notBeforeTime(Date.from(NOW.minus(Duration.ofDays(2))))
+        .expirationTime(Date.from(NOW.plusSeconds(60))));
+
+    assertEquals(RejectionReason.LIFETIME_TOO_LONG, rejection(token));
+  }
+
+  @Test
+  @DisplayName("an iss other than the key's issuer is WRONG_ISSUER")
+  void wrongIssuer() {
+    assertEquals(RejectionReason.WRONG_ISSUER, rejection(token(c -> c.issuer("SomebodyElse"))));
+  }
+
+  @Test
+  @DisplayName("a token without iss is WRONG_ISSUER")
+  void missingIssuer() {
+    assertEquals(RejectionReason.WRONG_ISSUER, rejection(token(c -> c.issuer(null))));
+  }
+
+  @Test
+  @DisplayName("an aud without our audience is WRONG_AUDIENCE")
+  void wrongAudience() {
+    assertEquals(RejectionReason.WRONG_AUDIENCE, rejection(token(c -> c.audience("Other"))));
+  }
+
+  @Test
+  @DisplayName("a token without aud is WRONG_AUDIENCE")
+  void missingAudience() {
+    assertEquals(RejectionReason.WRONG_AUDIENCE, rejection(token(c -> c.audience((String) null))));
+  }
+
+  @Test
+  @DisplayName("an aud list that contains our audience is accepted")
+  void audienceList() throws Exception {
+    verifier.verify(token(c -> c.audience(List.of("Other", AUDIENCE))));
+  }
+
+  @Test
+  @DisplayName("a token verified by a key past its verifyUntil is KEY_RETIRED")
+  void keyRetired() throws Exception {
+    verifier = verifierFor(credential(KID, Optional.of(NOW.minusSeconds(1))));
+
+    assertEquals(RejectionReason.KEY_RETIRED, rejection(token(c -> c)));
+  }
+
+  @Test
+  @DisplayName("a retiring key still verifies before its verifyUntil")
+  void keyRetiringStillVerifies() throws Exception {
+    verifier = verifierFor(credential(KID, Optional.of(NOW.plusSeconds(60))));
+
+    verifier.verify(token(c -> c));
+  }
+
+  @Test
+  @DisplayName("a logged-out jti is REVOKED, and other tokens still verify")
+  void revoked() throws Exception {
+    String token = token(c -> c);
+    revocations.revoke("jti-1", NOW.plus(Duration.ofHours(2)));
+
+    assertEquals(RejectionReason.REVOKED, rejection(token));
+    verifier.verify(token(c -> c.jwtID("jti-2")));
+  }
+
+  @Test
+  @DisplayName("the header is checked before the key: an embedded jwk with an unknown kid is still EMBEDDED_KEY")
+  void headerCheckedFirst() throws Exception {
+    RSAKey attacker = new RSAKeyGenerator(2048).generate();
+    String token = sign(header().keyID("attacker").jwk(attacker.toPublicJWK()), claims());
+
+    assertEquals(RejectionReason.EMBEDDED_KEY, rejection(token));
+  }
+
+  @Test
+  @DisplayName("claims are checked only after the signature: a forged expired token is BAD_SIGNATURE")
+  void signatureBeforeClaims() {
+    String token = Jwts.resignedWithRandomSecret(token(c -> c.expirationTime(Date.from(NOW.minusSeconds(60)))
+        .issueTime(Date.from(NOW.minusSeconds(120)))));
+
+    assertEquals(RejectionReason.BAD_SIGNATURE, rejection(token));
+  }
+
+  @Test
+  @DisplayName("reason codes are lower-case names for metrics and logs")
+  void reasonCodes() {
+    assertEquals("wrong_audience", RejectionReason.WRONG_AUDIENCE.code());
+  }
+}
