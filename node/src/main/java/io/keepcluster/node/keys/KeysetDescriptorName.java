@@ -11,14 +11,16 @@ final class KeysetDescriptorName {
   private KeysetDescriptorName() {}
 
   static Optional<String> of(String fileName, String text) {
+    String base = fileName.substring(0, fileName.length() - ".json".length());
     try {
       if (!KeysetDescriptors.isDescriptor(new JsonObject(text))) {
         return Optional.empty();
       }
     } catch (RuntimeException e) {
-      return Optional.empty();
+      // Not parseable (e.g. half-written by an editor): it may still be NAME's descriptor, so it
+      // must not count as removed, or the signing keyset would retire on every in-place save.
+      return KeysetName.isValid(base) ? Optional.of(base) : Optional.empty();
     }
-    String base = fileName.substring(0, fileName.length() - ".json".length());
     return KeysetName.isValid(base) ? Optional.of(base) : Optional.empty();
   }
 }

@@ -70,7 +70,9 @@ public final class KeysetDescriptor {
         try {
             decoded = Json.decodeValue(json);
         } catch (DecodeException e) {
-            throw new KeysetLoadException(fileName, "invalid JSON: " + e.getMessage());
+            // Jackson appends a multi-line source excerpt; the first line names the problem.
+            String reason = e.getMessage() == null ? "not a JSON object" : e.getMessage().lines().findFirst().orElse("");
+            throw new KeysetLoadException(fileName, "invalid JSON: " + reason);
         }
         if (!(decoded instanceof JsonObject object)) {
             return Optional.empty(); // valid JSON but not an object (an array, a number): not a descriptor
