@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.keepcluster.it.harness.Cluster;
 import io.keepcluster.it.harness.ClusterWaits;
+import io.keepcluster.it.harness.NodeCli;
 import io.keepcluster.it.harness.NodeClient;
 import io.keepcluster.it.harness.NodeLogsOnFailure;
 import io.keepcluster.it.harness.OpensslKeyset;
@@ -64,5 +65,28 @@ class TokenSharingIT {
       NodeClient.Reply reply = cluster.node(i).client().userinfo(token);
       assertEquals(200, reply.status(), "userinfo on node" + i + ": " + reply.body());
     }
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("a keyset made by `idp create` in node 3's folder becomes the signer everywhere, and node 1's tokens work on node 3")
+  void idpCreateKeysetSignsEverywhere() {
+    String name = OpensslKeyset.nextName("Cli");
+    NodeCli.Result created = NodeCli.idpCreate(cluster.node(3).configDir(), name, "EC");
+    assertEquals(0, created.exitCode(), created.output());
+    ClusterWaits.awaitSigning(cluster.nodes(), name, Duration.ofSeconds(15));
+    String token = cluster.node(1).client().token(ADMIN, ADMIN_PASSWORD);
+    assertEquals(name, NodeClient.kidOf(token));
+    assertEquals(200, cluster.node(3).client().userinfo(token).status());
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("the management API's /api/node answers node 2's health document behind Basic auth")
+  void managementNodeDocument() {
+    NodeClient.Reply reply = cluster.node(2).client().management("GET", "/api/node");
+    assertEquals(200, reply.status(), reply.body());
+    assertEquals("node2", reply.json().getString("node"));
+    assertEquals(3, reply.json().getJsonObject("cluster").getJsonArray("members").size(), reply.body());
   }
 }
