@@ -1,6 +1,9 @@
 package io.keepcluster.node;
 
+import io.keepcluster.node.config.ConfigLoader;
+import io.keepcluster.node.config.ConfigRecheck;
 import io.keepcluster.node.config.NodeConfig;
+import io.keepcluster.shared.config.ConfigOverlay;
 import io.keepcluster.node.health.HealthReporter;
 import io.keepcluster.node.health.HealthRoutes;
 import io.keepcluster.node.health.ProblemReporter;
@@ -65,7 +68,13 @@ public final class KeepClusterNode {
 
   /** What a node needs from its launcher. */
   public record Settings(
-      NodeConfig config, Map<String, String> env, Clock clock, PasswordHashingParameters hashing) {}
+      NodeConfig config, Map<String, String> env, Clock clock, PasswordHashingParameters hashing) {
+
+    /** Re-reads the same folder with the same environment (for reload checks). */
+    ConfigLoader loader() {
+      return new ConfigLoader(ConfigOverlay.withBundledDefaults(), env);
+    }
+  }
 
   private final Vertx vertx;
   private final NodeIdentity identity;
@@ -114,8 +123,9 @@ public final class KeepClusterNode {
       LOG.error("event=node_start_failed node={} reason=\"cannot join the cluster: {}\"", identity.id(), e.toString());
       return Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e));
     }
+    ConfigRecheck configRecheck = new ConfigRecheck(settings.loader(), config, problems);
     KeysetWatcher watcher = new KeysetWatcher(new KeysetScanner(config.configDir()),
-        topology.keysetSink(), WATCH_DEBOUNCE, RESCAN_EVERY);
+        topology.keysetSink().andThen(scan -> configRecheck.run()), WATCH_DEBOUNCE, RESCAN_EVERY);
     try {
       watcher.start();
       topology.awaitInitialSync();

@@ -6,15 +6,15 @@ import java.util.Objects;
 /** What a signer needs from a keyset. {@link #toString()} never shows the private key. */
 public record SigningKey(String kid, String jwsAlgorithm, PrivateKey privateKey, String issuer) {
 
-    public SigningKey {
-        Objects.requireNonNull(kid, "kid");
-        Objects.requireNonNull(jwsAlgorithm, "jwsAlgorithm");
-        Objects.requireNonNull(privateKey, "privateKey");
-        Objects.requireNonNull(issuer, "issuer");
-    }
+  public SigningKey {
+    Objects.requireNonNull(kid, "kid");
+    Objects.requireNonNull(jwsAlgorithm, "jwsAlgorithm");
+    Objects.requireNonNull(privateKey, "privateKey");
+    Objects.requireNonNull(issuer, "issuer");
+  }
 
-    @Override
-    public String toString() {
-        return "SigningKey[kid=" + kid + ", alg=" + jwsAlgorithm + ", issuer=" + issuer + ", privateKey=(redacted)]";
-    }
+  @Override
+  public String toString() {
+    return "SigningKey[kid=" + kid + ", alg=" + jwsAlgorithm + ", issuer=" + issuer + ", privateKey=(redacted)]";
+  }
 }

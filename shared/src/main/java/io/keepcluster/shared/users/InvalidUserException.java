@@ -3,9 +3,9 @@ package io.keepcluster.shared.users;
 /** A user record that breaks a rule (missing username, bad characters, blank DN...). */
 public final class InvalidUserException extends IllegalArgumentException {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    public InvalidUserException(String message) {
-        super(message);
-    }
+  public InvalidUserException(String message) {
+    super(message);
+  }
 }

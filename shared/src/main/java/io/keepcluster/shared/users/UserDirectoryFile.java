@@ -28,164 +28,164 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * {@code DIR/directory/users.json}: {@code {"users":[{...}, ...]}}.
- *
- * <p>Readers take no lock: every write replaces the file with an atomic rename, so a reader sees
- * the old or the new file, never half of one. Writers (a running node, and the CLI
- * {@code user add} in another process) serialise on a JVM lock plus an OS lock on
- * {@code directory/.users.lock}, and re-read the file inside the lock so no writer loses
- * another's user. All methods do blocking file I/O: call them from worker threads.
- */
+* {@code DIR/directory/users.json}: {@code {"users":[{...}, ...]}}.
+*
+* <p>Readers take no lock: every write replaces the file with an atomic rename, so a reader sees
+* the old or the new file, never half of one. Writers (a running node, and the CLI
+* {@code user add} in another process) serialise on a JVM lock plus an OS lock on
+* {@code directory/.users.lock}, and re-read the file inside the lock so no writer loses
+* another's user. All methods do blocking file I/O: call them from worker threads.
+*/
 public final class UserDirectoryFile {
 
-    private static final Logger LOG = LoggerFactory.getLogger(UserDirectoryFile.class);
+  private static final Logger LOG = LoggerFactory.getLogger(UserDirectoryFile.class);
 
-    /**
-     * One JVM lock per lock file. {@link FileChannel#lock()} is held per process, and a second
-     * lock on the same file from this JVM throws OverlappingFileLockException, so threads (and
-     * several instances for one directory) must queue here before asking the OS.
-     */
-    private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+  /**
+  * One JVM lock per lock file. {@link FileChannel#lock()} is held per process, and a second
+  * lock on the same file from this JVM throws OverlappingFileLockException, so threads (and
+  * several instances for one directory) must queue here before asking the OS.
+  */
+  private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
-    private final Path directory;
-    private final Path file;
-    private final Path lockFile;
+  private final Path directory;
+  private final Path file;
+  private final Path lockFile;
 
-    public UserDirectoryFile(Path configDir) {
-        this.directory = Objects.requireNonNull(configDir, "configDir").toAbsolutePath().normalize()
-                .resolve("directory");
-        this.file = directory.resolve("users.json");
-        this.lockFile = directory.resolve(".users.lock");
+  public UserDirectoryFile(Path configDir) {
+    this.directory = Objects.requireNonNull(configDir, "configDir").toAbsolutePath().normalize()
+        .resolve("directory");
+    this.file = directory.resolve("users.json");
+    this.lockFile = directory.resolve(".users.lock");
+  }
+
+  public Path path() {
+    return file;
+  }
+
+  /** All users by username, in file order. A missing file is an empty directory. */
+  public Map<String, UserRecord> load() {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return Map.of();
+    } catch (IOException e) {
+      throw new UserDirectoryException(file, "cannot read: " + e.getMessage(), e);
     }
+    return Collections.unmodifiableMap(parse(text));
+  }
 
-    public Path path() {
-        return file;
+  /** Adds the user, or replaces the user of the same username. */
+  public void upsert(UserRecord user) {
+    Objects.requireNonNull(user, "user");
+    update("upsert", user.username(), users -> users.put(user.username(), user));
+  }
+
+  /** Removes the user if present; removing an unknown user changes nothing. */
+  public void remove(String username) {
+    Objects.requireNonNull(username, "username");
+    update("remove", username, users -> users.remove(username));
+  }
+
+  private void update(String action, String username, java.util.function.Consumer<Map<String, UserRecord>> change) {
+    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile, k -> new ReentrantLock());
+    jvmLock.lock();
+    try {
+      createDirectory();
+      try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE);
+          var osLock = channel.lock()) {
+        // Re-read inside the lock: another process may have written since our last load.
+        Map<String, UserRecord> users = new LinkedHashMap<>(load());
+        change.accept(users);
+        write(users);
+      }
+    } catch (IOException e) {
+      throw new UserDirectoryException(file, "cannot " + action + " user: " + e.getMessage(), e);
+    } finally {
+      jvmLock.unlock();
     }
+    LOG.info("user directory updated action={} user={} file={}", action, username, file);
+  }
 
-    /** All users by username, in file order. A missing file is an empty directory. */
-    public Map<String, UserRecord> load() {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return Map.of();
-        } catch (IOException e) {
-            throw new UserDirectoryException(file, "cannot read: " + e.getMessage(), e);
-        }
-        return Collections.unmodifiableMap(parse(text));
+  private Map<String, UserRecord> parse(String text) {
+    JsonObject root;
+    try {
+      root = new JsonObject(text);
+    } catch (DecodeException e) {
+      throw new UserDirectoryException(file, "invalid JSON: " + e.getMessage(), e);
     }
-
-    /** Adds the user, or replaces the user of the same username. */
-    public void upsert(UserRecord user) {
-        Objects.requireNonNull(user, "user");
-        update("upsert", user.username(), users -> users.put(user.username(), user));
+    Object usersValue = root.getValue("users");
+    if (usersValue == null) {
+      return new LinkedHashMap<>();
     }
-
-    /** Removes the user if present; removing an unknown user changes nothing. */
-    public void remove(String username) {
-        Objects.requireNonNull(username, "username");
-        update("remove", username, users -> users.remove(username));
+    if (!(usersValue instanceof JsonArray users)) {
+      throw new UserDirectoryException(file, "\"users\" must be an array");
     }
-
-    private void update(String action, String username, java.util.function.Consumer<Map<String, UserRecord>> change) {
-        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile, k -> new ReentrantLock());
-        jvmLock.lock();
-        try {
-            createDirectory();
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-                    var osLock = channel.lock()) {
-                // Re-read inside the lock: another process may have written since our last load.
-                Map<String, UserRecord> users = new LinkedHashMap<>(load());
-                change.accept(users);
-                write(users);
-            }
-        } catch (IOException e) {
-            throw new UserDirectoryException(file, "cannot " + action + " user: " + e.getMessage(), e);
-        } finally {
-            jvmLock.unlock();
-        }
-        LOG.info("user directory updated action={} user={} file={}", action, username, file);
+    Map<String, UserRecord> result = new LinkedHashMap<>();
+    for (int i = 0; i < users.size(); i++) {
+      UserRecord user = parseRecord(users.getValue(i), i);
+      if (result.putIfAbsent(user.username(), user) != null) {
+        throw new UserDirectoryException(file,
+            "users[" + i + "]: duplicate username '" + user.username() + "'");
+      }
     }
+    return result;
+  }
 
-    private Map<String, UserRecord> parse(String text) {
-        JsonObject root;
-        try {
-            root = new JsonObject(text);
-        } catch (DecodeException e) {
-            throw new UserDirectoryException(file, "invalid JSON: " + e.getMessage(), e);
-        }
-        Object usersValue = root.getValue("users");
-        if (usersValue == null) {
-            return new LinkedHashMap<>();
-        }
-        if (!(usersValue instanceof JsonArray users)) {
-            throw new UserDirectoryException(file, "\"users\" must be an array");
-        }
-        Map<String, UserRecord> result = new LinkedHashMap<>();
-        for (int i = 0; i < users.size(); i++) {
-            UserRecord user = parseRecord(users.getValue(i), i);
-            if (result.putIfAbsent(user.username(), user) != null) {
-                throw new UserDirectoryException(file,
-                        "users[" + i + "]: duplicate username '" + user.username() + "'");
-            }
-        }
-        return result;
+  private UserRecord parseRecord(Object value, int index) {
+    if (!(value instanceof JsonObject json)) {
+      throw new UserDirectoryException(file, "users[" + index + "]: must be a JSON object");
     }
-
-    private UserRecord parseRecord(Object value, int index) {
-        if (!(value instanceof JsonObject json)) {
-            throw new UserDirectoryException(file, "users[" + index + "]: must be a JSON object");
-        }
-        try {
-            return UserRecord.fromJson(json);
-        } catch (InvalidUserException e) {
-            throw new UserDirectoryException(file, "users[" + index + "]: " + e.getMessage(), e);
-        }
+    try {
+      return UserRecord.fromJson(json);
+    } catch (InvalidUserException e) {
+      throw new UserDirectoryException(file, "users[" + index + "]: " + e.getMessage(), e);
     }
+  }
 
-    private void write(Map<String, UserRecord> users) throws IOException {
-        JsonArray array = new JsonArray();
-        // Sorted, so the file diffs cleanly and every node writes the same bytes for the same users.
-        new TreeMap<>(users).values().forEach(user -> array.add(user.toJson()));
-        byte[] bytes = (new JsonObject().put("users", array).encodePrettily() + "\n")
-                .getBytes(StandardCharsets.UTF_8);
+  private void write(Map<String, UserRecord> users) throws IOException {
+    JsonArray array = new JsonArray();
+    // Sorted, so the file diffs cleanly and every node writes the same bytes for the same users.
+    new TreeMap<>(users).values().forEach(user -> array.add(user.toJson()));
+    byte[] bytes = (new JsonObject().put("users", array).encodePrettily() + "\n")
+        .getBytes(StandardCharsets.UTF_8);
 
-        Path temp = Files.createTempFile(directory, ".users.json.", ".tmp", ownerOnly(false));
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-                out.force(true); // on disk before the rename makes it visible
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
+    Path temp = Files.createTempFile(directory, ".users.json.", ".tmp", ownerOnly(false));
+    try {
+      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          out.write(buffer);
         }
+        out.force(true); // on disk before the rename makes it visible
+      }
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
     }
+  }
 
-    private void createDirectory() throws IOException {
-        if (Files.isDirectory(directory)) {
-            return;
-        }
-        Files.createDirectories(directory.getParent());
-        try {
-            Files.createDirectory(directory, ownerOnly(true));
-        } catch (FileAlreadyExistsException e) {
-            // Another process created it first: fine.
-        }
+  private void createDirectory() throws IOException {
+    if (Files.isDirectory(directory)) {
+      return;
     }
+    Files.createDirectories(directory.getParent());
+    try {
+      Files.createDirectory(directory, ownerOnly(true));
+    } catch (FileAlreadyExistsException e) {
+      // Another process created it first: fine.
+    }
+  }
 
-    /** rw------- for files and rwx------ for the folder: the hashes are for this account only. */
-    private FileAttribute<?>[] ownerOnly(boolean dir) {
-        if (!directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[0];
-        }
-        return new FileAttribute<?>[] {
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(dir ? "rwx------" : "rw-------"))
-        };
+  /** rw------- for files and rwx------ for the folder: the hashes are for this account only. */
+  private FileAttribute<?>[] ownerOnly(boolean dir) {
+    if (!directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return new FileAttribute<?>[0];
     }
+    return new FileAttribute<?>[] {
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(dir ? "rwx------" : "rw-------"))
+    };
+  }
 }

@@ -1,0 +1,50 @@
+package io.keepcluster.node.config;
+
+import io.keepcluster.node.health.Problems;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-reads the effective configuration after the folder changed. The running node keeps the
+ * configuration it started with (ports and lifetimes are not swapped under live connections): a
+ * new configuration that is invalid is reported in {@code /health}, and a valid one that differs
+ * is logged as waiting for a restart.
+ */
+public final class ConfigRecheck implements Runnable {
+
+  static final String PROBLEM_KEY = "config";
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigRecheck.class);
+
+  private final ConfigLoader loader;
+  private final Path dir;
+  private final Problems problems;
+  private final JsonObject running;
+  private JsonObject lastSeen;
+
+  public ConfigRecheck(ConfigLoader loader, NodeConfig running, Problems problems) {
+    this.loader = loader;
+    this.dir = running.configDir();
+    this.problems = problems;
+    this.running = running.raw();
+    this.lastSeen = running.raw();
+  }
+
+  @Override
+  public void run() {
+    try {
+      NodeConfig next = loader.load(dir);
+      problems.clear(PROBLEM_KEY);
+      if (!Objects.equals(next.raw(), lastSeen)) {
+        lastSeen = next.raw();
+        if (!Objects.equals(next.raw(), running)) {
+          LOG.warn("event=config_changed dir={} action=restart_to_apply", dir);
+        }
+      }
+    } catch (ConfigException e) {
+      problems.report(PROBLEM_KEY, e.getMessage() + " (the node keeps running with its last good configuration)");
+    }
+  }
+}
