@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -117,6 +118,27 @@ class KeysetDropIT {
         Health h = node.client().health();
         assertTrue(!h.verifying().contains(dropped.name()), h.toString());
         assertEquals(401, node.client().userinfo(retiredToken).status(), "revoked token on " + node.id());
+      }
+    });
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("files deleted on node 3 right after node 3 wrote its replicated copy still retire the keyset everywhere")
+  void deleteRightAfterReplicationStillRetires() {
+    OpensslKeyset quick = OpensslKeyset.rsa(cluster.test(), OpensslKeyset.nextName("Quick"));
+    NodeProcess node3 = cluster.node(3);
+    quick.dropInto(cluster.node(1).configDir());
+    Awaitility.await("replicated copy on node3").atMost(Duration.ofSeconds(15))
+        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+        .until(() -> OpensslKeyset.fileNames(quick.name()).stream()
+            .allMatch(f -> Files.isRegularFile(node3.configDir().resolve(f))));
+    OpensslKeyset.deleteFrom(node3.configDir(), quick.name());
+
+    Waits.within(15, quick.name() + " retiring everywhere").untilAsserted(() -> {
+      for (NodeProcess node : cluster.nodes()) {
+        Health h = node.client().health();
+        assertEquals(Optional.of("retiring"), h.keysetState(quick.name()), h.toString());
       }
     });
   }
