@@ -50,11 +50,16 @@ public final class KeepClusterCommand implements Callable<Integer> {
     ConfigLoader loader = ConfigLoader.fromEnvironment();
     try {
       if (FirstStart.needed(configDir)) {
+        // Check what the environment alone says before creating anything on disk.
+        loader.load(configDir);
         new FirstStart(new PasswordHasher(PasswordHashingParameters.defaults()), new SecureRandom())
             .initialise(configDir, loader.env(), System.out);
       }
     } catch (IOException e) {
       System.err.println("keepcluster: cannot create config folder " + configDir + ": " + e.getMessage());
+      return EXIT_CONFIG;
+    } catch (ConfigException e) {
+      System.err.println("keepcluster: " + e.getMessage());
       return EXIT_CONFIG;
     }
     NodeConfig config;

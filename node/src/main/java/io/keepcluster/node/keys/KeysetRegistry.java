@@ -65,10 +65,14 @@ public final class KeysetRegistry implements KeyStatusSource {
    */
   public synchronized boolean put(Keyset keyset, boolean signable) {
     Entry existing = entries.get(keyset.kid());
-    if (existing != null && existing.keyset().fingerprint().equals(keyset.fingerprint())
-        && existing.keyset().active() == keyset.active() && existing.retiredAt().isEmpty()
-        && (existing.signable() || !signable)) {
-      return false;
+    if (existing != null && existing.keyset().fingerprint().equals(keyset.fingerprint())) {
+      // Retirement is one-way: only remove() forgets a retired keyset, nothing revives it.
+      if (existing.retired()) {
+        return false;
+      }
+      if (existing.keyset().active() == keyset.active() && (existing.signable() || !signable)) {
+        return false;
+      }
     }
     Optional<Instant> retiredAt = keyset.active() ? Optional.empty()
         : Optional.of(existing != null && existing.retiredAt().isPresent()
