@@ -81,6 +81,8 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
   private final Map<String, Keyset> opened = new HashMap<>();
   private final Map<String, String> localFingerprints = new HashMap<>();
   private final Map<String, Long> persistedAt = new HashMap<>();
+  /** Kids whose files this node's folder has held (seen by a scan, or written by this node). */
+  private final Set<String> seenHere = new HashSet<>();
   private volatile KeysetScan lastScan = new KeysetScan(Map.of(), Set.of(), Map.of());
   private volatile Map<String, List<String>> nodesByKid = Map.of();
   private volatile boolean secretMismatch;
@@ -283,6 +285,7 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
       }
     }
     previouslyDescribed = scan.described();
+    seenHere.addAll(scan.described());
   }
 
   private void retireInCluster(KeysetRecord record, Map<String, KeysetRecord> records, Instant now) {
@@ -308,8 +311,11 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
       if (record.state() == KeysetRecord.State.RETIRED) {
         registry.retire(kid, record.retiredAt().orElse(clock.instant()));
         persistence.markRetired(kid, record.fingerprint(), localFingerprint(kid));
-      } else if (persistence.persist(record, keyset.get(), current)) {
+      } else if (!seenHere.contains(kid) && persistence.persist(record, keyset.get(), current)) {
+        // Written once: if the files vanish later, an operator removed them (a retirement),
+        // and writing them back would undo it.
         persistedAt.put(kid, System.nanoTime());
+        seenHere.add(kid);
         localFingerprints.put(kid, record.fingerprint());
       }
       String ackKey = ackKey(kid, nodeId);
@@ -346,6 +352,7 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
       if (!records.containsKey(keyset.kid())) {
         registry.remove(keyset.kid());
         opened.remove(keyset.fingerprint());
+        seenHere.remove(keyset.kid());
         persistence.delete(keyset.kid(), keyset.fingerprint(), localFingerprint(keyset.kid()));
       }
     }
