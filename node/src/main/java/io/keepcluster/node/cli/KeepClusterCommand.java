@@ -37,12 +37,23 @@ public final class KeepClusterCommand implements Callable<Integer> {
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with the project's error handling: one line per error, no stack traces. */
+  public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new KeepClusterCommand());
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("keepcluster: " + e.getMessage());
       return 1;
     });
-    System.exit(commandLine.execute(args));
+    // Bad arguments: one line that says what is wrong and where the help is, not a usage dump.
+    commandLine.setParameterExceptionHandler((e, arguments) -> {
+      e.getCommandLine().getErr().println("keepcluster: " + e.getMessage() + " (try "
+          + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+      return EXIT_CONFIG;
+    });
+    return commandLine;
   }
 
   @Override
