@@ -82,6 +82,7 @@ public final class KeepClusterNode {
   private final HealthReporter health;
   private final KeysetWatcher watcher;
   private final Topology topology;
+  private final Readiness readiness;
 
   /** Pause after the last file event before scanning: a keyset is four files. */
   private static final Duration WATCH_DEBOUNCE = Duration.ofMillis(100);
@@ -91,8 +92,9 @@ public final class KeepClusterNode {
   private static final Duration PROBLEM_GRACE = Duration.ofSeconds(2);
 
   private KeepClusterNode(Vertx vertx, NodeIdentity identity, BoundPorts ports, HealthReporter health,
-      KeysetWatcher watcher, Topology topology) {
+      KeysetWatcher watcher, Topology topology, Readiness readiness) {
     this.vertx = vertx;
+    this.readiness = readiness;
     this.watcher = watcher;
     this.topology = topology;
     this.identity = identity;
@@ -176,7 +178,7 @@ public final class KeepClusterNode {
           LOG.info("event=node_started node={} version={} {} signing={} members={}", identity.id(),
               identity.version(), ports.announcement(), keyRing.current().signer().kid(),
               topology.clusterView().members());
-          return new KeepClusterNode(vertx, identity, ports, health, watcher, topology);
+          return new KeepClusterNode(vertx, identity, ports, health, watcher, topology, readiness);
         })
         .onFailure(failure -> LOG.error("event=node_start_failed node={} reason=\"{}\"",
             identity.id(), failure.toString()))
@@ -238,6 +240,8 @@ public final class KeepClusterNode {
 
   public Future<Void> stop() {
     LOG.info("event=node_stopping node={}", identity.id());
+    // Not ready first, so a load balancer polling /health/ready stops sending traffic.
+    readiness.markNotReady();
     watcher.close();
     return vertx.close().eventually(() -> {
       topology.close();
