@@ -64,6 +64,11 @@ public final class ClusterUserDirectory implements UserLookup {
     }
     for (Map.Entry<String, String> entry : Map.copyOf(users).entrySet()) {
       if (!entry.getValue().equals(local.get(entry.getKey()))) {
+        if (local.containsKey(entry.getKey())) {
+          // Typically the bootstrap admin of a second node: the cluster already has one.
+          LOG.warn("event=user_replaced_by_cluster_copy user={} file={}", LogSafe.value(entry.getKey()),
+              file.path());
+        }
         file.upsert(UserRecord.fromJson(new JsonObject(entry.getValue())));
         local.put(entry.getKey(), entry.getValue());
       }
