@@ -152,6 +152,7 @@ public final class KeepClusterNode {
     HealthReporter health = new HealthReporter(identity.id(), identity.version(), keyRing,
         ephemeral.kid(), topology.clusterView(), problems, readiness);
     health.keyStatus(keysets);
+    metrics.watch(topology.clusterView(), keysets);
 
     Revocations revocations = topology.revocations();
     ApiRoutes.Services services = new ApiRoutes.Services(config, keyRing,

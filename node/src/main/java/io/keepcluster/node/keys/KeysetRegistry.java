@@ -178,6 +178,11 @@ public final class KeysetRegistry implements KeyStatusSource {
     }
   }
 
+  /** How many keysets are in {@code state} right now (for metrics). */
+  public long count(KeysetState state) {
+    return stateView.stream().filter(view -> state.label().equals(view.getString("state"))).count();
+  }
+
   @Override
   public JsonArray keysets() {
     JsonArray result = new JsonArray();

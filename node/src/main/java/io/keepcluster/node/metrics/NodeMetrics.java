@@ -1,6 +1,10 @@
 package io.keepcluster.node.metrics;
 
+import io.keepcluster.node.health.ClusterView;
+import io.keepcluster.node.keys.KeysetRegistry;
+import io.keepcluster.node.keys.KeysetState;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The product's own counters, next to the HTTP metrics Vert.x records. */
@@ -14,6 +18,16 @@ public final class NodeMetrics {
 
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /** Gauges an operator alerts on: cluster size and keysets by state. */
+  public void watch(ClusterView cluster, KeysetRegistry keysets) {
+    Gauge.builder("keepcluster.cluster.members", cluster, c -> c.members().size())
+        .description("Live cluster members seen by this node").register(registry);
+    for (KeysetState state : KeysetState.values()) {
+      Gauge.builder("keepcluster.keysets", keysets, k -> k.count(state)).tag("state", state.label())
+          .description("Keysets on this node by state").register(registry);
+    }
   }
 
   public void login(String outcome) {

@@ -79,4 +79,19 @@ class MetricsPortTest {
     assertFalse(body.contains("a-wrong-password"));
     assertFalse(body.toLowerCase(Locale.ROOT).contains("argon2"));
   }
+
+  @Test
+  @DisplayName("gauges report the cluster size and the keysets by state, and follow a new keyset")
+  void gauges() throws Exception {
+    assertEquals(1.0, node.counter("keepcluster_cluster_members", ""), node.scrapeMetrics());
+    assertEquals(0.0, node.counter("keepcluster_keysets", "state=\"signing\""));
+
+    new io.keepcluster.shared.keys.KeysetGenerator()
+        .generate(io.keepcluster.shared.keys.KeysetName.of("G"),
+            io.keepcluster.shared.keys.KeyAlgorithmSpec.ec("P-256"), java.time.Clock.systemUTC())
+        .writeTo(dir);
+
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> node.counter("keepcluster_keysets", "state=\"signing\"") == 1.0);
+  }
 }

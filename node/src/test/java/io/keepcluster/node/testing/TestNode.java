@@ -226,7 +226,7 @@ public final class TestNode implements AutoCloseable {
 
   public double counter(String name, String label) {
     for (String line : scrapeMetrics().split("\n")) {
-      if (line.startsWith(name + "{") && line.contains(label)) {
+      if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && line.contains(label)) {
         return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
