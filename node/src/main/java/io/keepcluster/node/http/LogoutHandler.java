@@ -17,14 +17,11 @@ final class LogoutHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      ErrorResponses.send(ctx, 400, "request body is not valid JSON");
+    JsonObject body = JsonBodies.object(ctx, "{\"logout\":\"Yes\"}").orElse(null);
+    if (body == null) {
       return;
     }
-    if (body == null || !"Yes".equals(body.getValue("logout"))) {
+    if (!"Yes".equals(body.getValue("logout"))) {
       ErrorResponses.send(ctx, 400, "expected {\"logout\":\"Yes\"}");
       return;
     }

@@ -1,6 +1,7 @@
 package io.keepcluster.node.management;
 
 import io.keepcluster.node.http.ErrorResponses;
+import io.keepcluster.node.http.JsonBodies;
 import io.keepcluster.shared.keys.InvalidKeysetNameException;
 import io.keepcluster.shared.keys.KeyAlgorithmSpec;
 import io.keepcluster.shared.keys.KeysetExistsException;
@@ -46,15 +47,8 @@ final class IdpCertificateHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      ErrorResponses.send(ctx, 400, "request body is not valid JSON");
-      return;
-    }
+    JsonObject body = JsonBodies.object(ctx, "{\"name\",\"algorithm\",\"keySize\"?,\"curve\"?}").orElse(null);
     if (body == null) {
-      ErrorResponses.send(ctx, 400, "expected {\"name\",\"algorithm\",\"keySize\"?,\"curve\"?}");
       return;
     }
     KeysetName name;
