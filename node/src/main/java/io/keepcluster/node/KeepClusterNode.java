@@ -1,15 +1,16 @@
 package io.keepcluster.node;
 
+import io.keepcluster.node.cluster.ClusterTopology;
 import io.keepcluster.node.config.ConfigLoader;
 import io.keepcluster.node.config.ConfigRecheck;
 import io.keepcluster.node.config.NodeConfig;
-import io.keepcluster.shared.config.ConfigOverlay;
 import io.keepcluster.node.health.HealthReporter;
 import io.keepcluster.node.health.HealthRoutes;
 import io.keepcluster.node.health.ProblemReporter;
 import io.keepcluster.node.health.Problems;
 import io.keepcluster.node.health.Readiness;
 import io.keepcluster.node.http.ApiRoutes;
+import io.keepcluster.node.http.HttpServers;
 import io.keepcluster.node.keys.CryptoWarmup;
 import io.keepcluster.node.keys.EphemeralKey;
 import io.keepcluster.node.keys.KeyRing;
@@ -17,8 +18,6 @@ import io.keepcluster.node.keys.KeyRingSnapshot;
 import io.keepcluster.node.keys.KeysetRegistry;
 import io.keepcluster.node.keys.KeysetScanner;
 import io.keepcluster.node.keys.KeysetWatcher;
-import io.keepcluster.node.cluster.ClusterTopology;
-import java.time.Duration;
 import io.keepcluster.node.management.ManagementAccounts;
 import io.keepcluster.node.management.ManagementRoutes;
 import io.keepcluster.node.metrics.MetricsRoutes;
@@ -27,6 +26,7 @@ import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.tokens.TokenIssuer;
 import io.keepcluster.node.tokens.TokenVerifier;
 import io.keepcluster.node.users.LoginService;
+import io.keepcluster.shared.config.ConfigOverlay;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.keepcluster.shared.password.PasswordHashingParameters;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -35,20 +35,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.http.HttpServerOptions;
-import io.keepcluster.node.http.RouterVerticle;
-import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HashSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,12 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class KeepClusterNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeepClusterNode.class);
-
-  /**
-   * Vert.x refuses more than 8 KiB of headers with 431, so an oversized bearer token would never
-   * reach the verifier and get its 401: leave room for a token over the limit plus other headers.
-   */
-  static final int MAX_HEADER_BYTES = 2 * TokenVerifier.MAX_TOKEN_CHARS;
 
   /** What a node needs from its launcher. */
   public record Settings(
@@ -165,12 +152,12 @@ public final class KeepClusterNode {
 
     String bind = config.bindAddress();
     int apiInstances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return listen(vertx, bind, config.ports().api(), v -> ApiRoutes.create(v, services), apiInstances)
-        .compose(api -> listen(vertx, bind, config.ports().health(),
+    return HttpServers.listen(vertx, bind, config.ports().api(), v -> ApiRoutes.create(v, services), apiInstances)
+        .compose(api -> HttpServers.listen(vertx, bind, config.ports().health(),
                 v -> HealthRoutes.create(v, health), 1)
-            .compose(healthPort -> listen(vertx, bind, config.ports().management(),
+            .compose(healthPort -> HttpServers.listen(vertx, bind, config.ports().management(),
                     v -> ManagementRoutes.create(v, management), 1)
-                .compose(managementPort -> listen(vertx, bind, config.ports().metrics(),
+                .compose(managementPort -> HttpServers.listen(vertx, bind, config.ports().metrics(),
                         v -> MetricsRoutes.create(v, registry), 1)
                     .map(metricsPort -> new BoundPorts(api, healthPort, managementPort, metricsPort,
                         topology.clusterPort())))))
@@ -189,41 +176,6 @@ public final class KeepClusterNode {
           topology.close();
           vertx.close();
           return Future.failedFuture(failure);
-        });
-  }
-
-  /**
-   * Deploys {@code instances} server verticles on one address and answers the port they share.
-   * Vert.x shares a concrete address between instances but gives each its own port for port 0,
-   * so port 0 is first resolved to a free port (and retried if another process takes it first).
-   */
-  private static Future<Integer> listen(Vertx vertx, String host, int port,
-      Function<Vertx, Router> routes, int instances) {
-    if (instances == 1 || port != 0) {
-      return deploy(vertx, host, port, routes, instances);
-    }
-    return deploy(vertx, host, FreePort.pick(host), routes, instances)
-        .recover(failure -> deploy(vertx, host, FreePort.pick(host), routes, instances))
-        .recover(failure -> deploy(vertx, host, FreePort.pick(host), routes, instances));
-  }
-
-  private static Future<Integer> deploy(Vertx vertx, String host, int port,
-      Function<Vertx, Router> routes, int instances) {
-    List<RouterVerticle> deployed = new CopyOnWriteArrayList<>();
-    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
-        .setMaxHeaderSize(MAX_HEADER_BYTES);
-    options.getInitialSettings().setMaxHeaderListSize(MAX_HEADER_BYTES);
-    return vertx.deployVerticle(() -> {
-          RouterVerticle verticle = new RouterVerticle(options, routes);
-          deployed.add(verticle);
-          return verticle;
-        }, new DeploymentOptions().setInstances(instances))
-        .compose(id -> {
-          Set<Integer> ports = new HashSet<>();
-          deployed.forEach(v -> ports.add(v.actualPort()));
-          return ports.size() == 1 ? Future.succeededFuture(ports.iterator().next())
-              : vertx.undeploy(id).transform(ignored -> Future.failedFuture(
-                  "servers on " + host + ":" + port + " did not share one port: " + ports));
         });
   }
 

@@ -1,4 +1,4 @@
-package io.keepcluster.node;
+package io.keepcluster.node.http;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,60 @@
+package io.keepcluster.node.http;
+
+import io.keepcluster.node.tokens.TokenVerifier;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/** Starts the node's HTTP servers: one router per port, on one or more event loops. */
+public final class HttpServers {
+
+  /**
+   * Vert.x refuses more than 8 KiB of headers with 431, so an oversized bearer token would never
+   * reach the verifier and get its 401: leave room for a token over the limit plus other headers.
+   */
+  static final int MAX_HEADER_BYTES = 2 * TokenVerifier.MAX_TOKEN_CHARS;
+
+  private HttpServers() {}
+
+  /**
+   * Deploys {@code instances} server verticles on one address and answers the port they share.
+   * Vert.x shares a concrete address between instances but gives each its own port for port 0,
+   * so port 0 is first resolved to a free port (and retried if another process takes it first).
+   */
+  public static Future<Integer> listen(Vertx vertx, String host, int port,
+      Function<Vertx, Router> routes, int instances) {
+    if (instances == 1 || port != 0) {
+      return deploy(vertx, host, port, routes, instances);
+    }
+    return deploy(vertx, host, FreePort.pick(host), routes, instances)
+        .recover(failure -> deploy(vertx, host, FreePort.pick(host), routes, instances))
+        .recover(failure -> deploy(vertx, host, FreePort.pick(host), routes, instances));
+  }
+
+  private static Future<Integer> deploy(Vertx vertx, String host, int port,
+      Function<Vertx, Router> routes, int instances) {
+    List<RouterVerticle> deployed = new CopyOnWriteArrayList<>();
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+        .setMaxHeaderSize(MAX_HEADER_BYTES);
+    options.getInitialSettings().setMaxHeaderListSize(MAX_HEADER_BYTES);
+    return vertx.deployVerticle(() -> {
+          RouterVerticle verticle = new RouterVerticle(options, routes);
+          deployed.add(verticle);
+          return verticle;
+        }, new DeploymentOptions().setInstances(instances))
+        .compose(id -> {
+          Set<Integer> ports = new HashSet<>();
+          deployed.forEach(v -> ports.add(v.actualPort()));
+          return ports.size() == 1 ? Future.succeededFuture(ports.iterator().next())
+              : vertx.undeploy(id).transform(ignored -> Future.failedFuture(
+                  "servers on " + host + ":" + port + " did not share one port: " + ports));
+        });
+  }
+}
