@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepcluster.it.harness.Cluster;
+import io.keepcluster.it.harness.ThreeNodeCluster;
 import io.keepcluster.it.harness.ClusterWaits;
 import io.keepcluster.it.harness.Health;
 import io.keepcluster.it.harness.NodeClient;
-import io.keepcluster.it.harness.NodeLogsOnFailure;
 import io.keepcluster.it.harness.NodeProcess;
 import io.keepcluster.it.harness.OpensslKeyset;
 import io.keepcluster.it.harness.Waits;
@@ -21,38 +21,19 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 @DisplayName("Scenarios 2 and 9: dropping a keyset on one node, then retiring it on another")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(NodeLogsOnFailure.class)
-class KeysetDropIT {
+class KeysetDropIT extends ThreeNodeCluster {
 
-  private Cluster cluster;
   private OpensslKeyset older;
   private OpensslKeyset dropped;
   private String retiredToken;
-
-  @BeforeAll
-  void startCluster() {
-    cluster = Cluster.startFormed(getClass().getSimpleName(), 3);
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   @Order(1)

@@ -5,41 +5,25 @@ import static io.keepcluster.it.harness.Cluster.ADMIN_PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.keepcluster.it.harness.Cluster;
+import io.keepcluster.it.harness.ThreeNodeCluster;
 import io.keepcluster.it.harness.ClusterWaits;
 import io.keepcluster.it.harness.NodeCli;
 import io.keepcluster.it.harness.NodeClient;
-import io.keepcluster.it.harness.NodeLogsOnFailure;
 import io.keepcluster.it.harness.NodeProcess;
 import io.keepcluster.it.harness.OpensslKeyset;
 import io.keepcluster.it.harness.Waits;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 @DisplayName("Scenario 7: logout and lockout are cluster-wide")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(NodeLogsOnFailure.class)
-class LogoutAndLockoutIT {
+class LogoutAndLockoutIT extends ThreeNodeCluster {
 
-  private Cluster cluster;
-
-  @BeforeAll
-  void startCluster() {
-    cluster = Cluster.startFormed(getClass().getSimpleName(), 3);
+  @Override
+  protected void whenFormed() {
     OpensslKeyset keyset = OpensslKeyset.rsa(cluster.test(), OpensslKeyset.nextName("Sessions"));
     keyset.dropInto(cluster.node(1).configDir());
     ClusterWaits.awaitSigning(cluster.nodes(), keyset.name(), Duration.ofSeconds(15));
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

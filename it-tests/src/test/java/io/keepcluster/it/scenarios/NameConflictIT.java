@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepcluster.it.harness.Cluster;
+import io.keepcluster.it.harness.ThreeNodeCluster;
 import io.keepcluster.it.harness.ClusterWaits;
 import io.keepcluster.it.harness.Health;
 import io.keepcluster.it.harness.NodeClient;
-import io.keepcluster.it.harness.NodeLogsOnFailure;
 import io.keepcluster.it.harness.NodeProcess;
 import io.keepcluster.it.harness.OpensslKeyset;
 import io.keepcluster.it.harness.Waits;
@@ -23,31 +23,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 @DisplayName("Scenario 8: one NAME, two key pairs")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(NodeLogsOnFailure.class)
-class NameConflictIT {
-
-  private Cluster cluster;
-
-  @BeforeAll
-  void startCluster() {
-    cluster = Cluster.startFormed(getClass().getSimpleName(), 3);
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+class NameConflictIT extends ThreeNodeCluster {
 
   @Test
   @DisplayName("the same NAME with different keys dropped on nodes 1 and 2 at once: one wins everywhere, the other node reports the conflict, no operator file is overwritten")

@@ -5,51 +5,36 @@ import static io.keepcluster.it.harness.Cluster.ADMIN_PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.keepcluster.it.harness.Cluster;
+import io.keepcluster.it.harness.ThreeNodeCluster;
 import io.keepcluster.it.harness.ClusterWaits;
 import io.keepcluster.it.harness.NodeClient;
-import io.keepcluster.it.harness.NodeLogsOnFailure;
 import io.keepcluster.it.harness.NodeProcess;
 import io.keepcluster.it.harness.OpensslKeyset;
 import io.keepcluster.it.harness.Waits;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 @DisplayName("Scenarios 4 and 5: losing a node, and stopping the whole cluster")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(NodeLogsOnFailure.class)
-class NodeLossIT {
+class NodeLossIT extends ThreeNodeCluster {
 
-  private Cluster cluster;
   private OpensslKeyset older;
   private OpensslKeyset newer;
 
-  @BeforeAll
-  void startCluster() {
-    cluster = Cluster.startFormed(getClass().getSimpleName(), 3);
+  @Override
+  protected void whenFormed() {
     older = OpensslKeyset.ec(cluster.test(), OpensslKeyset.nextName("LossA"));
     newer = OpensslKeyset.rsa(cluster.test(), OpensslKeyset.nextName("LossB"));
     older.dropInto(cluster.node(2).configDir());
     ClusterWaits.awaitVerifying(cluster.nodes(), older.name(), Duration.ofSeconds(15));
     newer.dropInto(cluster.node(3).configDir());
     ClusterWaits.awaitSigning(cluster.nodes(), newer.name(), Duration.ofSeconds(15));
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepcluster.it.harness.Cluster;
+import io.keepcluster.it.harness.ThreeNodeCluster;
 import io.keepcluster.it.harness.ClusterWaits;
 import io.keepcluster.it.harness.NodeClient;
-import io.keepcluster.it.harness.NodeLogsOnFailure;
 import io.keepcluster.it.harness.NodeProcess;
 import io.keepcluster.it.harness.OpensslKeyset;
 import io.keepcluster.it.harness.Waits;
@@ -23,34 +23,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 @DisplayName("Scenario 3: rotating keys under load")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(NodeLogsOnFailure.class)
-class RotationUnderLoadIT {
+class RotationUnderLoadIT extends ThreeNodeCluster {
 
   private static final int THREADS = 4;
   private static final Duration LOAD = Duration.ofSeconds(10);
-
-  private Cluster cluster;
-
-  @BeforeAll
-  void startCluster() {
-    cluster = Cluster.startFormed(getClass().getSimpleName(), 3);
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   @DisplayName("4 threads log in on random nodes and call userinfo on the others while a new keyset is dropped: not one answer is other than 200")
