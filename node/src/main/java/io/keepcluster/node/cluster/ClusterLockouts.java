@@ -3,9 +3,9 @@ package io.keepcluster.node.cluster;
 import com.hazelcast.map.IMap;
 import io.keepcluster.node.config.LockoutPolicy;
 import io.keepcluster.node.logging.LogSafe;
+import io.keepcluster.node.users.FailedLogins;
 import io.keepcluster.node.users.LockoutRegistry;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,39 +29,20 @@ public final class ClusterLockouts implements LockoutRegistry {
     this.clock = clock;
   }
 
-  private record State(int failures, long lockedUntilMillis) {
-    static State parse(String text) {
-      if (text == null) {
-        return new State(0, 0);
-      }
-      String[] parts = text.split(":");
-      return new State(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
-    }
-
-    String encode() {
-      return failures + ":" + lockedUntilMillis;
-    }
-  }
-
   @Override
   public boolean isLocked(String username) {
-    return clock.millis() < State.parse(lockouts.get(username)).lockedUntilMillis();
+    return FailedLogins.decode(lockouts.get(username)).lockedAt(clock.instant());
   }
 
   @Override
   public void recordFailure(String username) {
     lockouts.lock(username);
     try {
-      State state = State.parse(lockouts.get(username));
-      long now = clock.millis();
-      boolean lockExpired = state.lockedUntilMillis() != 0 && now >= state.lockedUntilMillis();
-      int failures = lockExpired ? 1 : state.failures() + 1;
-      long lockedUntil = failures >= policy.attempts() ? now + policy.suspension().toMillis() : 0;
-      lockouts.put(username, new State(failures, lockedUntil).encode(),
-          policy.suspension().toSeconds(), TimeUnit.SECONDS);
-      if (failures == policy.attempts()) {
-        LOG.warn("event=user_locked user={} failures={} until={}", LogSafe.value(username), failures,
-            Instant.ofEpochMilli(lockedUntil));
+      FailedLogins next = FailedLogins.decode(lockouts.get(username)).afterFailure(policy, clock.instant());
+      lockouts.put(username, next.encode(), policy.suspension().toSeconds(), TimeUnit.SECONDS);
+      if (next.justLocked(policy)) {
+        LOG.warn("event=user_locked user={} failures={} until={}", LogSafe.value(username),
+            next.failures(), next.lockedUntil());
       }
     } finally {
       lockouts.unlock(username);
