@@ -5,12 +5,12 @@ import java.security.Security;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
-* The one Bouncy Castle provider instance of the process.
-*
-* <p>It is registered at the END of the provider list (never at position 1), so the JDK's own
-* providers keep serving {@code Signature.getInstance("SHA256withRSA")} and friends; code that
-* needs Bouncy Castle asks for {@link #provider()} explicitly.
-*/
+ * The one Bouncy Castle provider instance of the process.
+ *
+ * <p>It is registered at the END of the provider list (never at position 1), so the JDK's own
+ * providers keep serving {@code Signature.getInstance("SHA256withRSA")} and friends; code that
+ * needs Bouncy Castle asks for {@link #provider()} explicitly.
+ */
 public final class BouncyCastle {
 
   private static final Provider PROVIDER = register();

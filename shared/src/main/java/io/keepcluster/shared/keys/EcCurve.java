@@ -14,12 +14,12 @@ import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
-* The EC curves KeepCluster accepts (the JOSE curves with an ES* algorithm).
-*
-* <p>Curves are recognised by their domain parameters (prime, a, b, generator, order), not by a
-* provider-specific name, so keys from the JDK, from Bouncy Castle or decoded from explicit
-* parameters are all classified the same way.
-*/
+ * The EC curves KeepCluster accepts (the JOSE curves with an ES* algorithm).
+ *
+ * <p>Curves are recognised by their domain parameters (prime, a, b, generator, order), not by a
+ * provider-specific name, so keys from the JDK, from Bouncy Castle or decoded from explicit
+ * parameters are all classified the same way.
+ */
 public enum EcCurve {
   P_256("P-256", "secp256r1", "ES256", "SHA256withECDSA"),
   P_384("P-384", "secp384r1", "ES384", "SHA384withECDSA"),
@@ -87,9 +87,9 @@ public enum EcCurve {
   }
 
   /**
-  * A name for any curve, for error messages: the standard name when Bouncy Castle knows the
-  * parameters (e.g. "secp256k1"), else its field size.
-  */
+   * A name for any curve, for error messages: the standard name when Bouncy Castle knows the
+   * parameters (e.g. "secp256k1"), else its field size.
+   */
   public static String describe(ECParameterSpec spec) {
     Optional<EcCurve> accepted = of(spec);
     if (accepted.isPresent()) {

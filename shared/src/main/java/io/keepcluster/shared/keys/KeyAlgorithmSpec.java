@@ -35,10 +35,10 @@ public final class KeyAlgorithmSpec {
   }
 
   /**
-  * From user input, e.g. a CLI flag or a console form: {@code algorithm} "RSA" or "EC"
-  * (case-insensitive); {@code keySize} only for RSA (default 2048); {@code curve} only for EC
-  * (default P-256).
-  */
+   * From user input, e.g. a CLI flag or a console form: {@code algorithm} "RSA" or "EC"
+   * (case-insensitive); {@code keySize} only for RSA (default 2048); {@code curve} only for EC
+   * (default P-256).
+   */
   public static KeyAlgorithmSpec parse(String algorithm, Integer keySize, String curve) {
     String family = algorithm == null ? "" : algorithm.trim().toUpperCase(Locale.ROOT);
     switch (family) {

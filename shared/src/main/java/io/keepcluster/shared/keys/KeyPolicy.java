@@ -50,10 +50,10 @@ final class KeyPolicy {
   }
 
   /**
-  * The descriptor's requested algorithm if it fits the key, else the default. A request that
-  * does not fit is refused rather than silently replaced: signing with another algorithm
-  * than the operator configured would surprise every verifier.
-  */
+   * The descriptor's requested algorithm if it fits the key, else the default. A request that
+   * does not fit is refused rather than silently replaced: signing with another algorithm
+   * than the operator configured would surprise every verifier.
+   */
   static String chooseJws(PublicKey key, Optional<String> requested) throws KeysetLoadException {
     String fallback = defaultJws(key);
     if (requested.isEmpty()) {

@@ -8,9 +8,9 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
-* A loaded and validated keyset: one NAME, one key pair, usable for signing and verifying JWTs.
-* Built only by {@link KeysetLoader}, so every instance has passed the key rules.
-*/
+ * A loaded and validated keyset: one NAME, one key pair, usable for signing and verifying JWTs.
+ * Built only by {@link KeysetLoader}, so every instance has passed the key rules.
+ */
 public final class Keyset {
 
   private final KeysetName name;
@@ -72,10 +72,10 @@ public final class Keyset {
   }
 
   /**
-  * The keyset as four file contents, in the canonical form {@link KeysetFiles#writeTo} writes
-  * (descriptor paths point to {@code NAME.*} files; a derived public key is included), so a
-  * replica written on another node loads to the same keyset.
-  */
+   * The keyset as four file contents, in the canonical form {@link KeysetFiles#writeTo} writes
+   * (descriptor paths point to {@code NAME.*} files; a derived public key is included), so a
+   * replica written on another node loads to the same keyset.
+   */
   public KeysetFiles files() {
     return files;
   }

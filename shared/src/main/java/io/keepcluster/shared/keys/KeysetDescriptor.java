@@ -8,11 +8,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
-* A parsed {@code NAME.json} keyset descriptor in DRAPI's format, plus KeepCluster's optional
-* extensions {@code "active"} and {@code "JwsAlgorithm"}.
-*
-* <p>Parsing only reads the descriptor; the {@link KeysetLoader} resolves and checks the files.
-*/
+ * A parsed {@code NAME.json} keyset descriptor in DRAPI's format, plus KeepCluster's optional
+ * extensions {@code "active"} and {@code "JwsAlgorithm"}.
+ *
+ * <p>Parsing only reads the descriptor; the {@link KeysetLoader} resolves and checks the files.
+ */
 public final class KeysetDescriptor {
 
   static final String USE_PUB_PRIV_KEY = "JwtUsePubPrivKey";
@@ -59,12 +59,12 @@ public final class KeysetDescriptor {
   }
 
   /**
-  * Parses the descriptor {@code json} read from {@code fileName} (e.g. "NAME.json").
-  *
-  * @return empty if the JSON is not a keyset descriptor (no {@code "JwtUsePubPrivKey": true})
-  * @throws KeysetLoadException if the JSON is invalid, the file name is not a valid keyset
-  *         NAME, or a field has the wrong type or value
-  */
+   * Parses the descriptor {@code json} read from {@code fileName} (e.g. "NAME.json").
+   *
+   * @return empty if the JSON is not a keyset descriptor (no {@code "JwtUsePubPrivKey": true})
+   * @throws KeysetLoadException if the JSON is invalid, the file name is not a valid keyset
+   *         NAME, or a field has the wrong type or value
+   */
   public static Optional<KeysetDescriptor> parse(String fileName, String json) throws KeysetLoadException {
     Object decoded;
     try {

@@ -20,12 +20,12 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
-* The contents of one keyset's files, as text: {@code NAME.json} (descriptor),
-* {@code NAME.cert.pem} (may be absent), {@code NAME.private.key.pem}, {@code NAME.public.key.pem}.
-*
-* <p>This is the unit that is generated, replicated across the cluster and written to disk.
-* {@link #toString()} never shows the private key.
-*/
+ * The contents of one keyset's files, as text: {@code NAME.json} (descriptor),
+ * {@code NAME.cert.pem} (may be absent), {@code NAME.private.key.pem}, {@code NAME.public.key.pem}.
+ *
+ * <p>This is the unit that is generated, replicated across the cluster and written to disk.
+ * {@link #toString()} never shows the private key.
+ */
 public record KeysetFiles(KeysetName name, String descriptorJson, String certificatePem,
              String privateKeyPem, String publicKeyPem) {
 
@@ -66,15 +66,15 @@ public record KeysetFiles(KeysetName name, String descriptorJson, String certifi
   }
 
   /**
-  * Writes the files into {@code dir}, each atomically (temp file in {@code dir}, then an atomic
-  * rename), the descriptor last, so a watcher that reacts to {@code NAME.json} always finds the
-  * key files complete. The private key file is created with mode 0600 before any byte of the
-  * key is written (on POSIX file systems).
-  *
-  * @throws KeysetExistsException if any {@code NAME.*} file of the four exists already, or
-  *         another writer is creating the same NAME; nothing is changed then
-  * @throws IOException if writing fails; files written so far by this call are removed
-  */
+   * Writes the files into {@code dir}, each atomically (temp file in {@code dir}, then an atomic
+   * rename), the descriptor last, so a watcher that reacts to {@code NAME.json} always finds the
+   * key files complete. The private key file is created with mode 0600 before any byte of the
+   * key is written (on POSIX file systems).
+   *
+   * @throws KeysetExistsException if any {@code NAME.*} file of the four exists already, or
+   *         another writer is creating the same NAME; nothing is changed then
+   * @throws IOException if writing fails; files written so far by this call are removed
+   */
   public void writeTo(Path dir) throws IOException {
     boolean posix = Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class);
     // An exclusive claim on the NAME, so two writers in the same directory cannot both pass

@@ -30,12 +30,12 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
-* Creates a new keyset: a key pair, a self-signed certificate for it and a DRAPI descriptor.
-*
-* <p>CPU-heavy (RSA 4096 takes seconds): call it from a worker thread. The certificate's
-* notBefore is the creation time (the clock's instant, truncated to seconds), which
-* {@link Keyset#notBefore()} reports.
-*/
+ * Creates a new keyset: a key pair, a self-signed certificate for it and a DRAPI descriptor.
+ *
+ * <p>CPU-heavy (RSA 4096 takes seconds): call it from a worker thread. The certificate's
+ * notBefore is the creation time (the clock's instant, truncated to seconds), which
+ * {@link Keyset#notBefore()} reports.
+ */
 public final class KeysetGenerator {
 
   private static final int VALIDITY_YEARS = 10;

@@ -1,11 +1,11 @@
 package io.keepcluster.shared.keys;
 
 /**
-* A keyset could not be loaded: which file (when known) and why, in words an operator can act on.
-*
-* <p>Checked on purpose: every caller must decide what a broken keyset means for it (the node
-* reports it and keeps every other keyset working). Messages never contain key material.
-*/
+ * A keyset could not be loaded: which file (when known) and why, in words an operator can act on.
+ *
+ * <p>Checked on purpose: every caller must decide what a broken keyset means for it (the node
+ * reports it and keeps every other keyset working). Messages never contain key material.
+ */
 public final class KeysetLoadException extends Exception {
 
   private static final long serialVersionUID = 1L;

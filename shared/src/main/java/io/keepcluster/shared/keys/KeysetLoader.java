@@ -17,26 +17,26 @@ import java.util.List;
 import java.util.Optional;
 
 /**
-* Loads a keyset from its descriptor and files, and refuses it unless the keys pass every rule:
-* the private key matches the public key and the certificate, RSA has at least 2048 bits, EC is
-* on P-256/P-384/P-521, and the descriptor's algorithm fits the key.
-*
-* <p>Stateless and thread-safe. File I/O blocks: call it from a worker thread. It does not log;
-* the caller reports the {@link KeysetLoadException} (file + reason) and keeps its other keysets.
-*/
+ * Loads a keyset from its descriptor and files, and refuses it unless the keys pass every rule:
+ * the private key matches the public key and the certificate, RSA has at least 2048 bits, EC is
+ * on P-256/P-384/P-521, and the descriptor's algorithm fits the key.
+ *
+ * <p>Stateless and thread-safe. File I/O blocks: call it from a worker thread. It does not log;
+ * the caller reports the {@link KeysetLoadException} (file + reason) and keeps its other keysets.
+ */
 public final class KeysetLoader {
 
   /** Key files are a few KiB; anything this big is not one (and is not read into memory). */
   static final long MAX_FILE_BYTES = 1024 * 1024;
 
   /**
-  * Loads the keyset {@code descriptor} describes. Each file path resolves by its file name
-  * inside {@code dir} first (so {@code keepconfig.d/X.pem} and {@code /opt/domino/keepconfig.d/X.pem}
-  * both find {@code dir/X.pem} on any node), then as given: absolute, or relative to the
-  * parent of {@code dir} (DRAPI's paths are relative to the Domino data directory) and to
-  * the working directory. Without a public key file the public key is derived from the
-  * private key.
-  */
+   * Loads the keyset {@code descriptor} describes. Each file path resolves by its file name
+   * inside {@code dir} first (so {@code keepconfig.d/X.pem} and {@code /opt/domino/keepconfig.d/X.pem}
+   * both find {@code dir/X.pem} on any node), then as given: absolute, or relative to the
+   * parent of {@code dir} (DRAPI's paths are relative to the Domino data directory) and to
+   * the working directory. Without a public key file the public key is derived from the
+   * private key.
+   */
   public Keyset load(Path dir, KeysetDescriptor descriptor) throws KeysetLoadException {
     if (descriptor.privateKeyFile() == null) {
       throw new KeysetLoadException(descriptor.fileName(), "JwtPrivateKeyFile is missing; a keyset needs a private key");
@@ -112,10 +112,10 @@ public final class KeysetLoader {
   }
 
   /**
-  * The contents in the form {@link KeysetFiles#writeTo} writes, so a copy on another node
-  * resolves: descriptor paths name the {@code NAME.*} files. An already canonical descriptor
-  * is kept byte for byte.
-  */
+   * The contents in the form {@link KeysetFiles#writeTo} writes, so a copy on another node
+   * resolves: descriptor paths name the {@code NAME.*} files. An already canonical descriptor
+   * is kept byte for byte.
+   */
   private static KeysetFiles canonicalFiles(KeysetDescriptor d, String privatePem, String publicPem,
                        String certPem, boolean publicDerived) {
     KeysetName name = d.name();

@@ -3,12 +3,12 @@ package io.keepcluster.shared.keys;
 import java.util.regex.Pattern;
 
 /**
-* The NAME of a keyset: 1-64 characters of {@code A-Z a-z 0-9 _ -}.
-*
-* <p>The NAME is the key id ({@code kid}) and the stem of the four file names, so the rule keeps
-* out anything that could escape the config directory (slash, dot) or break a file name or a
-* header (space, unicode).
-*/
+ * The NAME of a keyset: 1-64 characters of {@code A-Z a-z 0-9 _ -}.
+ *
+ * <p>The NAME is the key id ({@code kid}) and the stem of the four file names, so the rule keeps
+ * out anything that could escape the config directory (slash, dot) or break a file name or a
+ * header (space, unicode).
+ */
 public final class KeysetName implements Comparable<KeysetName> {
 
   private static final Pattern RULE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -20,10 +20,10 @@ public final class KeysetName implements Comparable<KeysetName> {
   }
 
   /**
-  * Checks {@code raw} against the rule.
-  *
-  * @throws InvalidKeysetNameException naming the rule and the refused value
-  */
+   * Checks {@code raw} against the rule.
+   *
+   * @throws InvalidKeysetNameException naming the rule and the refused value
+   */
   public static KeysetName of(String raw) {
     if (raw == null || !RULE.matcher(raw).matches()) {
       throw new InvalidKeysetNameException(

@@ -34,14 +34,14 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
-* Reads and writes PEM key material.
-*
-* <p>Parsing uses Bouncy Castle's {@link PEMParser}, which understands every format DRAPI's
-* documented tools produce (PKCS#8, PKCS#1, SEC1 with or without an EC PARAMETERS block,
-* SubjectPublicKeyInfo, RSA PUBLIC KEY). Keys are converted with the JDK's own providers, so
-* they work with any JCA signer; Bouncy Castle is the fallback for curves the JDK dropped, which
-* is enough to name the curve in a refusal. Failures never include key material.
-*/
+ * Reads and writes PEM key material.
+ *
+ * <p>Parsing uses Bouncy Castle's {@link PEMParser}, which understands every format DRAPI's
+ * documented tools produce (PKCS#8, PKCS#1, SEC1 with or without an EC PARAMETERS block,
+ * SubjectPublicKeyInfo, RSA PUBLIC KEY). Keys are converted with the JDK's own providers, so
+ * they work with any JCA signer; Bouncy Castle is the fallback for curves the JDK dropped, which
+ * is enough to name the curve in a refusal. Failures never include key material.
+ */
 public final class PemKeys {
 
   private static final JcaPEMKeyConverter BC = new JcaPEMKeyConverter().setProvider(BouncyCastle.provider());
@@ -103,9 +103,9 @@ public final class PemKeys {
   }
 
   /**
-  * The public half of {@code privateKey}: from the CRT parameters of an RSA key, or
-  * Q = d·G for an EC key.
-  */
+   * The public half of {@code privateKey}: from the CRT parameters of an RSA key, or
+   * Q = d·G for an EC key.
+   */
   public static PublicKey derivePublicKey(PrivateKey privateKey) throws KeysetLoadException {
     try {
       if (privateKey instanceof RSAPrivateCrtKey rsa) {
@@ -125,9 +125,9 @@ public final class PemKeys {
   }
 
   /**
-  * PEM text of a {@link PrivateKey} (PKCS#8, "PRIVATE KEY"), a {@link PublicKey}
-  * (SubjectPublicKeyInfo, "PUBLIC KEY") or an {@link X509Certificate} ("CERTIFICATE").
-  */
+   * PEM text of a {@link PrivateKey} (PKCS#8, "PRIVATE KEY"), a {@link PublicKey}
+   * (SubjectPublicKeyInfo, "PUBLIC KEY") or an {@link X509Certificate} ("CERTIFICATE").
+   */
   public static String toPem(Object value) {
     try {
       if (value instanceof PrivateKey key) {

@@ -6,9 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
-* What a verifier needs from a keyset: the public half only. A separate type from
-* {@link SigningKey}, so the verify path cannot reach a private key.
-*/
+ * What a verifier needs from a keyset: the public half only. A separate type from
+ * {@link SigningKey}, so the verify path cannot reach a private key.
+ */
 public record VerificationKey(String kid, String jwsAlgorithm, PublicKey publicKey,
                Optional<X509Certificate> certificate, String issuer) {
 

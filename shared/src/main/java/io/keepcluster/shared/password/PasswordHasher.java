@@ -10,16 +10,16 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
-* Hashes passwords with Argon2id (PHC string format) and verifies Argon2id and bcrypt hashes.
-*
-* <p>Verification never throws for bad stored data: a hash that cannot be parsed, uses an
-* unknown scheme or asks for more work than the caps allow simply does not match. That keeps a
-* corrupted users.json from turning a login into a 500 or into a denial of service.
-*
-* <p>Every method is CPU-bound (about the cost of {@link PasswordHashingParameters#defaults()})
-* and must run on a worker thread, never on an event loop. The caller owns the password arrays;
-* they are not cleared here. Passwords and hashes are never logged.
-*/
+ * Hashes passwords with Argon2id (PHC string format) and verifies Argon2id and bcrypt hashes.
+ *
+ * <p>Verification never throws for bad stored data: a hash that cannot be parsed, uses an
+ * unknown scheme or asks for more work than the caps allow simply does not match. That keeps a
+ * corrupted users.json from turning a login into a 500 or into a denial of service.
+ *
+ * <p>Every method is CPU-bound (about the cost of {@link PasswordHashingParameters#defaults()})
+ * and must run on a worker thread, never on an event loop. The caller owns the password arrays;
+ * they are not cleared here. Passwords and hashes are never logged.
+ */
 public final class PasswordHasher {
 
   private static final int SALT_BYTES = 16;
@@ -70,19 +70,19 @@ public final class PasswordHasher {
   }
 
   /**
-  * Runs a full-cost verification against a fixed hash that no password matches, and returns
-  * false. Used when the user does not exist, so that "unknown user" and "wrong password"
-  * take the same time and an attacker cannot enumerate usernames by timing.
-  */
+   * Runs a full-cost verification against a fixed hash that no password matches, and returns
+   * false. Used when the user does not exist, so that "unknown user" and "wrong password"
+   * take the same time and an attacker cannot enumerate usernames by timing.
+   */
   public boolean verifyAgainstDummy(char[] password) {
     verify(password == null ? new char[0] : password, dummyHash());
     return false;
   }
 
   /**
-  * True when the stored hash should be replaced at the next successful login: bcrypt, any
-  * unparseable value, or Argon2id with less memory or fewer passes than this hasher uses.
-  */
+   * True when the stored hash should be replaced at the next successful login: bcrypt, any
+   * unparseable value, or Argon2id with less memory or fewer passes than this hasher uses.
+   */
   public boolean needsRehash(String storedHash) {
     if (storedHash == null || !storedHash.startsWith("$argon2id$")) {
       return true;

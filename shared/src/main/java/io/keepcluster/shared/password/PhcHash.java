@@ -3,12 +3,12 @@ package io.keepcluster.shared.password;
 import java.util.Base64;
 
 /**
-* A parsed Argon2id PHC string: {@code $argon2id$v=19$m=M,t=T,p=P$salt$hash}.
-*
-* <p>{@link #parse} returns null instead of throwing: callers treat any malformed value as
-* "does not match", and the bounds in {@link PasswordHashingParameters} refuse parameters that
-* would make a verification expensive.
-*/
+ * A parsed Argon2id PHC string: {@code $argon2id$v=19$m=M,t=T,p=P$salt$hash}.
+ *
+ * <p>{@link #parse} returns null instead of throwing: callers treat any malformed value as
+ * "does not match", and the bounds in {@link PasswordHashingParameters} refuse parameters that
+ * would make a verification expensive.
+ */
 record PhcHash(PasswordHashingParameters parameters, byte[] salt, byte[] hash) {
 
   private static final int MIN_SALT = 8;

@@ -3,9 +3,9 @@ package io.keepcluster.shared.users;
 import java.nio.file.Path;
 
 /**
-* The user directory file cannot be read, parsed or written. Carries the file so logs and CLI
-* messages can name it.
-*/
+ * The user directory file cannot be read, parsed or written. Carries the file so logs and CLI
+ * messages can name it.
+ */
 public final class UserDirectoryException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;

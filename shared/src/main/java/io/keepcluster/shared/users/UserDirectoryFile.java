@@ -28,23 +28,23 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
-* {@code DIR/directory/users.json}: {@code {"users":[{...}, ...]}}.
-*
-* <p>Readers take no lock: every write replaces the file with an atomic rename, so a reader sees
-* the old or the new file, never half of one. Writers (a running node, and the CLI
-* {@code user add} in another process) serialise on a JVM lock plus an OS lock on
-* {@code directory/.users.lock}, and re-read the file inside the lock so no writer loses
-* another's user. All methods do blocking file I/O: call them from worker threads.
-*/
+ * {@code DIR/directory/users.json}: {@code {"users":[{...}, ...]}}.
+ *
+ * <p>Readers take no lock: every write replaces the file with an atomic rename, so a reader sees
+ * the old or the new file, never half of one. Writers (a running node, and the CLI
+ * {@code user add} in another process) serialise on a JVM lock plus an OS lock on
+ * {@code directory/.users.lock}, and re-read the file inside the lock so no writer loses
+ * another's user. All methods do blocking file I/O: call them from worker threads.
+ */
 public final class UserDirectoryFile {
 
   private static final Logger LOG = LoggerFactory.getLogger(UserDirectoryFile.class);
 
   /**
-  * One JVM lock per lock file. {@link FileChannel#lock()} is held per process, and a second
-  * lock on the same file from this JVM throws OverlappingFileLockException, so threads (and
-  * several instances for one directory) must queue here before asking the OS.
-  */
+   * One JVM lock per lock file. {@link FileChannel#lock()} is held per process, and a second
+   * lock on the same file from this JVM throws OverlappingFileLockException, so threads (and
+   * several instances for one directory) must queue here before asking the OS.
+   */
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
   private final Path directory;

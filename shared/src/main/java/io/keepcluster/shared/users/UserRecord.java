@@ -5,12 +5,12 @@ import java.util.regex.Pattern;
 import io.vertx.core.json.JsonObject;
 
 /**
-* One directory user: the identity put into tokens ({@code dn}, {@code scopes}) and the password
-* hash used at login. Validated when built, so an invalid record cannot exist.
-*
-* <p>{@link #toString()} leaves the password hash out: records end up in log lines and
-* exception messages, and a hash is offline-crackable material.
-*/
+ * One directory user: the identity put into tokens ({@code dn}, {@code scopes}) and the password
+ * hash used at login. Validated when built, so an invalid record cannot exist.
+ *
+ * <p>{@link #toString()} leaves the password hash out: records end up in log lines and
+ * exception messages, and a hash is offline-crackable material.
+ */
 public record UserRecord(String username, String dn, String email, String scopes, String passwordHash) {
 
   /** DRAPI's default scopes for a Domino user. */

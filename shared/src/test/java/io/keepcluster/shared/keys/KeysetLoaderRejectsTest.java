@@ -174,10 +174,10 @@ class KeysetLoaderRejectsTest {
   }
 
   /*
-  * Tests usually run as root in CI containers, where chmod 000 does not stop a read. A
-  * directory in the file's place fails the read with an IOException for every user, which
-  * exercises the same "cannot read" path.
-  */
+   * Tests usually run as root in CI containers, where chmod 000 does not stop a read. A
+   * directory in the file's place fails the read with an IOException for every user, which
+   * exercises the same "cannot read" path.
+   */
   @Test
   @DisplayName("an unreadable key file is refused as cannot read NAME")
   void unreadableFile() throws Exception {

@@ -6,10 +6,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
-* Prints what one hash costs with the production defaults, so the number in
-* {@link PasswordHashingParameters#defaults()} can be checked on any machine. It asserts nothing
-* about time: wall-clock assertions fail on busy CI machines and prove nothing.
-*/
+ * Prints what one hash costs with the production defaults, so the number in
+ * {@link PasswordHashingParameters#defaults()} can be checked on any machine. It asserts nothing
+ * about time: wall-clock assertions fail on busy CI machines and prove nothing.
+ */
 class PasswordHasherTimingTest {
 
   @Test
