@@ -18,8 +18,6 @@ import io.keepcluster.shared.keys.KeysetName;
 import io.keepcluster.shared.users.UserDirectoryFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -77,13 +75,8 @@ final class StandaloneTopology implements Topology {
       if (!KeysetName.isValid(kid) || keysets.get(kid).isEmpty()) {
         return false;
       }
-      KeysetName name = KeysetName.of(kid);
-      Path dir = config.configDir();
       try {
-        Files.deleteIfExists(dir.resolve(KeysetFiles.descriptorFileName(name)));
-        for (String file : KeysetFiles.fileNames(name)) {
-          Files.deleteIfExists(dir.resolve(file));
-        }
+        KeysetFiles.deleteFrom(config.configDir(), KeysetName.of(kid));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

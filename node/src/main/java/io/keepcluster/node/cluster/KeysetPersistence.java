@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -81,16 +80,11 @@ public final class KeysetPersistence {
     if (!localFingerprint.map(fingerprint::equals).orElse(false)) {
       return;
     }
-    KeysetName name = KeysetName.of(kid);
-    // The descriptor goes first, so a scan never sees a descriptor without its key files.
-    List<String> order = List.of(KeysetFiles.descriptorFileName(name), KeysetFiles.privateKeyFileName(name),
-        KeysetFiles.publicKeyFileName(name), KeysetFiles.certificateFileName(name));
-    for (String file : order) {
-      try {
-        Files.deleteIfExists(dir.resolve(file));
-      } catch (IOException e) {
-        LOG.warn("event=keyset_file_delete_failed file={} reason=\"{}\"", file, e.getMessage());
-      }
+    try {
+      KeysetFiles.deleteFrom(dir, KeysetName.of(kid));
+    } catch (IOException e) {
+      LOG.warn("event=keyset_files_delete_failed kid={} reason=\"{}\"", kid, e.getMessage());
+      return;
     }
     LOG.info("event=keyset_files_deleted kid={} dir={}", kid, dir);
   }

@@ -66,6 +66,17 @@ public record KeysetFiles(KeysetName name, String descriptorJson, String certifi
   }
 
   /**
+   * Deletes the four files of {@code name} from {@code dir}, the descriptor first, so a watcher
+   * never sees a descriptor whose key files are already gone. Missing files are fine.
+   */
+  public static void deleteFrom(Path dir, KeysetName name) throws IOException {
+    Files.deleteIfExists(dir.resolve(descriptorFileName(name)));
+    for (String file : fileNames(name)) {
+      Files.deleteIfExists(dir.resolve(file));
+    }
+  }
+
+  /**
    * Writes the files into {@code dir}, each atomically (temp file in {@code dir}, then an atomic
    * rename), the descriptor last, so a watcher that reacts to {@code NAME.json} always finds the
    * key files complete. The private key file is created with mode 0600 before any byte of the
