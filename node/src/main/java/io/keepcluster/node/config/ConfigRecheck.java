@@ -2,6 +2,10 @@ package io.keepcluster.node.config;
 
 import io.keepcluster.node.health.Problems;
 import io.vertx.core.json.JsonObject;
+import io.keepcluster.shared.config.ConfigFileException;
+import io.keepcluster.shared.config.ConfigOverlay;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -23,6 +27,7 @@ public final class ConfigRecheck implements Runnable {
   private final Problems problems;
   private final JsonObject running;
   private JsonObject lastSeen;
+  private String lastStamp = "";
 
   public ConfigRecheck(ConfigLoader loader, NodeConfig running, Problems problems) {
     this.loader = loader;
@@ -34,6 +39,11 @@ public final class ConfigRecheck implements Runnable {
 
   @Override
   public void run() {
+    String stamp = overlayStamp();
+    if (stamp.equals(lastStamp)) {
+      return;
+    }
+    lastStamp = stamp;
     try {
       NodeConfig next = loader.load(dir);
       problems.clear(PROBLEM_KEY);
@@ -46,5 +56,19 @@ public final class ConfigRecheck implements Runnable {
     } catch (ConfigException e) {
       problems.report(PROBLEM_KEY, e.getMessage() + " (the node keeps running with its last good configuration)");
     }
+  }
+
+  /** Name, size and modification time of each overlay file: re-read only when one changed. */
+  private String overlayStamp() {
+    StringBuilder stamp = new StringBuilder();
+    try {
+      for (Path file : ConfigOverlay.overlayFiles(dir)) {
+        stamp.append(file.getFileName()).append(':').append(Files.size(file)).append(':')
+            .append(Files.getLastModifiedTime(file).toInstant()).append(';');
+      }
+    } catch (ConfigFileException | IOException e) {
+      return "unreadable:" + e.getMessage();
+    }
+    return stamp.toString();
   }
 }

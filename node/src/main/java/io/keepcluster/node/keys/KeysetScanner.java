@@ -27,7 +27,11 @@ public final class KeysetScanner {
   private final KeysetLoader loader = new KeysetLoader();
   private final Map<String, Cached> cache = new HashMap<>();
 
-  private record Cached(String stamp, Optional<Keyset> keyset, String problemFile, String problem) {}
+  private record Cached(String stamp, Optional<String> describedKid, Optional<Keyset> keyset,
+      String problemFile, String problem) {}
+
+  private KeysetScan last;
+  private String lastFolderStamp;
 
   public KeysetScanner(Path dir) {
     this.dir = dir;
@@ -39,10 +43,14 @@ public final class KeysetScanner {
 
   public KeysetScan scan() {
     long started = System.nanoTime();
+    String folderStamp = folderStamp();
+    if (last != null && folderStamp.equals(lastFolderStamp)) {
+      // Nothing in the folder changed since the last look: no file needs reading again.
+      return new KeysetScan(last.loaded(), last.described(), last.problems(), started);
+    }
     Map<String, Keyset> loaded = new HashMap<>();
     Set<String> described = new HashSet<>();
     Map<String, String> problems = new HashMap<>();
-    String folderStamp = folderStamp();
     Set<String> seen = new HashSet<>();
     try {
       for (Path file : ConfigOverlay.overlayFiles(dir)) {
@@ -64,31 +72,37 @@ public final class KeysetScanner {
         if (cached.problem() != null) {
           problems.put(cached.problemFile(), cached.problem());
         }
-        KeysetDescriptorName.of(fileName, text).ifPresent(described::add);
+        cached.describedKid().ifPresent(described::add);
         cached.keyset().ifPresent(k -> loaded.put(k.kid(), k));
       }
     } catch (ConfigFileException e) {
       problems.put(e.fileName(), e.reason());
     }
     cache.keySet().retainAll(seen);
-    return new KeysetScan(loaded, described, problems, started);
+    last = new KeysetScan(loaded, described, problems, started);
+    lastFolderStamp = folderStamp;
+    return last;
   }
 
   private Cached load(String fileName, String text, String stamp) {
+    Optional<String> describedKid = KeysetDescriptorName.of(fileName, text);
     try {
       Optional<KeysetDescriptor> descriptor = KeysetDescriptor.parse(fileName, text);
       if (descriptor.isEmpty()) {
         // A config overlay, not a keyset: still report it if it is not valid config JSON.
-        return new Cached(stamp, Optional.empty(), null, null);
+        return new Cached(stamp, describedKid, Optional.empty(), null, null);
       }
-      return new Cached(stamp, Optional.of(loader.load(dir, descriptor.get())), null, null);
+      return new Cached(stamp, describedKid, Optional.of(loader.load(dir, descriptor.get())), null, null);
     } catch (KeysetLoadException e) {
       String problemFile = e.fileName() != null ? e.fileName() : fileName;
-      return new Cached(stamp, Optional.empty(), problemFile, e.reason());
+      return new Cached(stamp, describedKid, Optional.empty(), problemFile, e.reason());
     }
   }
 
-  /** Size and mtime of every regular, non-hidden file: any change to a key file changes it. */
+  /**
+   * Size, modification time and readability of every regular, non-hidden file: any change to a
+   * key file (or a permission fix) changes it.
+   */
   private String folderStamp() {
     StringBuilder stamp = new StringBuilder();
     try (var entries = Files.list(dir)) {
@@ -98,7 +112,8 @@ public final class KeysetScanner {
           .forEach(p -> {
             try {
               stamp.append(p.getFileName()).append(':').append(Files.size(p)).append(':')
-                  .append(Files.getLastModifiedTime(p).toMillis()).append(';');
+                  .append(Files.getLastModifiedTime(p).toInstant()).append(':')
+                  .append(Files.isReadable(p)).append(';');
             } catch (IOException e) {
               stamp.append(p.getFileName()).append(":?;");
             }
