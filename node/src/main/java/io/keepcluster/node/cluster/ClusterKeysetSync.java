@@ -367,8 +367,9 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
   /** Second phase: sign only with keysets every live member already verifies. */
   private void activate(Map<String, KeysetRecord> records, Map<String, String> allAcks, Instant now) {
     // Members with a wrong secret can never verify; waiting for them would only delay activation.
+    Set<String> flags = meta.keySet();
     List<String> members = member.members().stream()
-        .filter(m -> !meta.containsKey(MISMATCH_PREFIX + m)).toList();
+        .filter(m -> !flags.contains(MISMATCH_PREFIX + m)).toList();
     Map<String, List<String>> nodes = new HashMap<>();
     for (KeysetRecord record : records.values()) {
       List<String> verifying = members.stream()
