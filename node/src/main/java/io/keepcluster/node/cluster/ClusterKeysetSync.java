@@ -83,6 +83,8 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
   private final Map<String, Long> persistedAt = new HashMap<>();
   /** Kids whose files this node's folder has held (seen by a scan, or written by this node). */
   private final Set<String> seenHere = new HashSet<>();
+  /** Retired kids whose local copy has been marked {@code "active": false} (once is enough). */
+  private final Set<String> deactivatedHere = new HashSet<>();
   private volatile KeysetScan lastScan = new KeysetScan(Map.of(), Set.of(), Map.of());
   private volatile Map<String, List<String>> nodesByKid = Map.of();
   private volatile boolean secretMismatch;
@@ -310,7 +312,9 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
       registry.put(keyset.get(), false);
       if (record.state() == KeysetRecord.State.RETIRED) {
         registry.retire(kid, record.retiredAt().orElse(clock.instant()));
-        persistence.markRetired(kid, record.fingerprint(), localFingerprint(kid));
+        if (deactivatedHere.add(kid)) {
+          persistence.markRetired(kid, record.fingerprint(), localFingerprint(kid));
+        }
       } else if (!seenHere.contains(kid) && persistence.persist(record, keyset.get(), current)) {
         // Written once: if the files vanish later, an operator removed them (a retirement),
         // and writing them back would undo it.
@@ -353,6 +357,7 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
         registry.remove(keyset.kid());
         opened.remove(keyset.fingerprint());
         seenHere.remove(keyset.kid());
+        deactivatedHere.remove(keyset.kid());
         persistence.delete(keyset.kid(), keyset.fingerprint(), localFingerprint(keyset.kid()));
       }
     }
