@@ -312,7 +312,7 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
       registry.put(keyset.get(), false);
       if (record.state() == KeysetRecord.State.RETIRED) {
         registry.retire(kid, record.retiredAt().orElse(clock.instant()));
-        if (deactivatedHere.add(kid)) {
+        if (localFingerprint(kid).isPresent() && deactivatedHere.add(kid)) {
           persistence.markRetired(kid, record.fingerprint(), localFingerprint(kid));
         }
       } else if (!seenHere.contains(kid) && persistence.persist(record, keyset.get(), current)) {
