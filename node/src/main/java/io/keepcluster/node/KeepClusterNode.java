@@ -106,7 +106,7 @@ public final class KeepClusterNode {
     Topology topology;
     try {
       topology = config.cluster().multiNode()
-          ? ClusterTopology.start(config, identity.id(), keysets, keysetProblems, clock)
+          ? ClusterTopology.start(config, identity.id(), keysets, problems, keysetProblems, clock)
           : new StandaloneTopology(config, identity.id(), keysets, keysetProblems, clock);
     } catch (Exception e) {
       LOG.error("event=node_start_failed node={} reason=\"cannot join the cluster: {}\"", identity.id(), e.toString());

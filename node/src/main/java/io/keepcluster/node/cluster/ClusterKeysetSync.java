@@ -2,16 +2,10 @@ package io.keepcluster.node.cluster;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.map.IMap;
-import com.hazelcast.map.MapEvent;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.EntryMergedListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
-import com.hazelcast.map.listener.MapClearedListener;
+import io.keepcluster.node.grid.Grid;
+import io.keepcluster.node.grid.GridValue;
+import io.keepcluster.node.grid.SealedMap;
+import io.vertx.core.json.JsonObject;
 import io.keepcluster.node.health.ProblemReporter;
 import io.keepcluster.node.keys.KeysetConflict;
 import io.keepcluster.node.keys.KeysetRegistry;
@@ -58,11 +52,9 @@ import org.slf4j.LoggerFactory;
 public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterKeysetSync.class);
-  private static final String SECRET_CHECK = "secret-check";
   private static final String SECRET_PROBLEM_FILE = "cluster";
-  private static final String MISMATCH_PREFIX = "secret-mismatch|";
 
-  private final HazelcastMember member;
+  private final Grid grid;
   private final String nodeId;
   private final ClusterCipher cipher;
   private final KeysetRegistry registry;
@@ -71,10 +63,8 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
   private final Clock clock;
   private final Duration ackTimeout;
   private final Duration maxTokenLifetime;
-  private final IMap<String, String> keysets;
-  private final IMap<String, String> acks;
-  private final IMap<String, String> revoked;
-  private final IMap<String, String> meta;
+  private final SealedMap keysets;
+  private final SealedMap acks;
   private final KeysetLoader loader = new KeysetLoader();
   private final ScheduledExecutorService executor;
   private final AtomicBoolean passQueued = new AtomicBoolean();
@@ -87,14 +77,13 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
   private final Set<String> deactivatedHere = new HashSet<>();
   private volatile KeysetScan lastScan = new KeysetScan(Map.of(), Set.of(), Map.of());
   private volatile Map<String, List<String>> nodesByKid = Map.of();
-  private volatile boolean secretMismatch;
   private Set<String> previouslyDescribed;
 
-  public ClusterKeysetSync(HazelcastMember member, ClusterCipher cipher, KeysetRegistry registry,
+  public ClusterKeysetSync(Grid grid, SealedMap keysets, SealedMap acks, ClusterCipher cipher, KeysetRegistry registry,
       KeysetPersistence persistence, ProblemReporter problems, Clock clock, Duration ackTimeout,
       Duration maxTokenLifetime) {
-    this.member = member;
-    this.nodeId = member.localNodeId();
+    this.grid = grid;
+    this.nodeId = grid.member().nodeId();
     this.cipher = cipher;
     this.registry = registry;
     this.persistence = persistence;
@@ -102,10 +91,8 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
     this.clock = clock;
     this.ackTimeout = ackTimeout;
     this.maxTokenLifetime = maxTokenLifetime;
-    this.keysets = member.instance().getMap(HazelcastMember.KEYSETS);
-    this.acks = member.instance().getMap(HazelcastMember.ACKS);
-    this.revoked = member.instance().getMap(HazelcastMember.REVOKED);
-    this.meta = member.instance().getMap(HazelcastMember.META);
+    this.keysets = keysets;
+    this.acks = acks;
     this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "keepcluster-cluster-sync");
       thread.setDaemon(true);
@@ -114,23 +101,11 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
     registry.nodesOf(kid -> nodesByKid.getOrDefault(kid, List.of()));
   }
 
-  /** Checks the secret, subscribes to changes and runs the initial pass; blocks until done. */
+  /** Subscribes to changes and runs the initial pass; blocks until done. */
   public void start(Duration periodic) throws InterruptedException, ExecutionException, TimeoutException {
-    secretMismatch = !secretMatches();
-    if (secretMismatch) {
-      // Tell the others not to wait for acknowledgements this member can never give.
-      meta.put(MISMATCH_PREFIX + nodeId, "true");
-    } else {
-      meta.remove(MISMATCH_PREFIX + nodeId);
-    }
-    if (secretMismatch) {
-      LOG.error("event=cluster_secret_mismatch node={} action=applying_and_publishing_nothing", nodeId);
-    }
-    Listener listener = new Listener();
-    keysets.addEntryListener(listener, false);
-    acks.addEntryListener(listener, false);
-    revoked.addEntryListener(listener, false);
-    member.instance().getCluster().addMembershipListener(new MembershipListener() {
+    keysets.onChange(this::trigger);
+    acks.onChange(this::trigger);
+    grid.member().onJoin(instance -> instance.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
         trigger();
@@ -140,14 +115,15 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
       public void memberRemoved(MembershipEvent event) {
         trigger();
       }
-    });
+    }));
     executor.submit(this::reconcileQuietly).get(60, TimeUnit.SECONDS);
     executor.scheduleWithFixedDelay(this::reconcileQuietly, periodic.toMillis(), periodic.toMillis(),
         TimeUnit.MILLISECONDS);
   }
 
+  /** True while this node cannot prove the cluster secret: it applies and publishes nothing. */
   public boolean secretMismatch() {
-    return secretMismatch;
+    return !grid.trust().confirmed();
   }
 
   /** The watcher's sink: remember the scan and reconcile soon. */
@@ -164,14 +140,16 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
    * @return false when the cluster has no such keyset
    */
   public boolean revoke(String kid) {
-    String json = keysets.get(kid);
-    if (json == null) {
+    if (secretMismatch()) {
+      // A node that cannot prove the secret takes no action on the cluster's keysets.
       return false;
     }
-    KeysetRecord record = KeysetRecord.fromJson(json);
-    revoked.put(kid, record.fingerprint());
-    keysets.remove(kid);
-    removeAcks(kid);
+    Optional<KeysetRecord> record = keysets.get(kid).map(KeysetRecord::fromJson)
+        .filter(KeysetRecord::live);
+    if (record.isEmpty()) {
+      return false;
+    }
+    keysets.put(kid, record.get().withState(KeysetRecord.State.REVOKED).toJsonObject());
     LOG.warn("event=keyset_revoked kid={} node={}", kid, nodeId);
     trigger();
     return true;
@@ -198,25 +176,10 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
     }
   }
 
-  private boolean secretMatches() {
-    String check = meta.get(SECRET_CHECK);
-    if (check == null) {
-      String mine = cipher.seal("keepcluster", SECRET_CHECK);
-      String previous = meta.putIfAbsent(SECRET_CHECK, mine);
-      check = previous == null ? mine : previous;
-    }
-    try {
-      cipher.open(check, SECRET_CHECK);
-      return true;
-    } catch (ClusterCipher.SealException e) {
-      return false;
-    }
-  }
-
   void reconcile() {
     KeysetScan scan = lastScan;
     Map<String, String> current = new HashMap<>(scan.problems());
-    if (secretMismatch) {
+    if (secretMismatch()) {
       current.put(SECRET_PROBLEM_FILE, "KEEP_CLUSTER_SECRET does not match the cluster's secret:"
           + " this node applies no replicated keyset and publishes nothing");
       problems.update(current, true);
@@ -224,12 +187,23 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
     }
     Instant now = clock.instant();
     Map<String, KeysetRecord> records = new HashMap<>();
-    keysets.forEach((kid, json) -> records.put(kid, KeysetRecord.fromJson(json)));
-    Map<String, String> tombstones = new HashMap<>(revoked);
+    Map<String, KeysetRecord> ended = new HashMap<>();
+    Map<String, String> tombstones = new HashMap<>();
+    keysets.records().forEach((kid, value) -> {
+      KeysetRecord record = KeysetRecord.fromJson(value.value());
+      if (record.live()) {
+        records.put(kid, record);
+      } else {
+        ended.put(kid, record);
+        if (record.state() == KeysetRecord.State.REVOKED) {
+          tombstones.put(kid, record.fingerprint());
+        }
+      }
+    });
+    Map<String, String> allAcks = new HashMap<>();
+    acks.records().forEach((key, value) -> allAcks.put(key, value.value().getString("fingerprint")));
 
-    Map<String, String> allAcks = new HashMap<>(acks);
-
-    publishLocal(scan, records, tombstones, current, now);
+    publishLocal(scan, records, ended, current, now);
     retireRemoved(scan, records, now);
     applyRecords(records, allAcks, current);
     forgetVanished(records, tombstones);
@@ -239,21 +213,26 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
   }
 
   private void publishLocal(KeysetScan scan, Map<String, KeysetRecord> records,
-      Map<String, String> tombstones, Map<String, String> current, Instant now) {
+      Map<String, KeysetRecord> ended, Map<String, String> current, Instant now) {
     for (Keyset keyset : scan.loaded().values()) {
       String kid = keyset.kid();
-      if (keyset.fingerprint().equals(tombstones.get(kid))) {
+      KeysetRecord gone = ended.get(kid);
+      if (gone != null && gone.fingerprint().equals(keyset.fingerprint())) {
+        // Revoked, or retired and expired: this key material never comes back under its NAME.
         continue;
       }
       localFingerprints.put(kid, keyset.fingerprint());
       KeysetRecord record = records.get(kid);
       if (record == null) {
         KeysetRecord mine = KeysetRecord.of(keyset, cipher, now, nodeId);
-        String previous = keysets.putIfAbsent(kid, mine.toJson());
-        record = previous == null ? mine : KeysetRecord.fromJson(previous);
+        GridValue winner = gone != null ? keysets.put(kid, mine.toJsonObject())
+            : keysets.putIfAbsent(kid, mine.toJsonObject());
+        record = KeysetRecord.fromJson(winner.value());
         records.put(kid, record);
-        if (previous == null) {
+        if (record.fingerprint().equals(mine.fingerprint()) && record.live()) {
           LOG.info("event=keyset_published kid={} node={} state={}", kid, nodeId, mine.state());
+        } else if (!record.live()) {
+          continue;
         }
       }
       if (!record.fingerprint().equals(keyset.fingerprint())) {
@@ -292,7 +271,7 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
 
   private void retireInCluster(KeysetRecord record, Map<String, KeysetRecord> records, Instant now) {
     KeysetRecord retired = record.retired(now);
-    keysets.put(record.kid(), retired.toJson());
+    keysets.put(record.kid(), retired.toJsonObject());
     records.put(record.kid(), retired);
   }
 
@@ -324,7 +303,7 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
       }
       String ackKey = ackKey(kid, nodeId);
       if (!record.fingerprint().equals(allAcks.get(ackKey))) {
-        acks.put(ackKey, record.fingerprint());
+        acks.put(ackKey, new JsonObject().put("fingerprint", record.fingerprint()));
         allAcks.put(ackKey, record.fingerprint());
       }
     }
@@ -371,10 +350,8 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
 
   /** Second phase: sign only with keysets every live member already verifies. */
   private void activate(Map<String, KeysetRecord> records, Map<String, String> allAcks, Instant now) {
-    // Members with a wrong secret can never verify; waiting for them would only delay activation.
-    Set<String> flags = meta.keySet();
-    List<String> members = member.members().stream()
-        .filter(m -> !flags.contains(MISMATCH_PREFIX + m)).toList();
+    // Only members that proved the secret can verify; waiting for others would only delay activation.
+    List<String> members = grid.members();
     Map<String, List<String>> nodes = new HashMap<>();
     for (KeysetRecord record : records.values()) {
       List<String> verifying = members.stream()
@@ -405,17 +382,8 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
     for (KeysetRecord record : records.values()) {
       if (record.state() == KeysetRecord.State.RETIRED && record.retiredAt().isPresent()
           && now.isAfter(record.retiredAt().get().plus(maxTokenLifetime))) {
-        keysets.remove(record.kid());
-        removeAcks(record.kid());
+        keysets.put(record.kid(), record.withState(KeysetRecord.State.EXPIRED).toJsonObject());
         LOG.info("event=keyset_expired kid={} reason=retired_tokens_expired", record.kid());
-      }
-    }
-  }
-
-  private void removeAcks(String kid) {
-    for (String key : new HashSet<>(acks.keySet())) {
-      if (key.startsWith(kid + "|")) {
-        acks.remove(key);
       }
     }
   }
@@ -431,47 +399,5 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
   @Override
   public void close() {
     executor.shutdownNow();
-  }
-
-  /** Any change to the replicated maps means "reconcile soon". */
-  private final class Listener implements EntryAddedListener<String, String>,
-      EntryUpdatedListener<String, String>, EntryRemovedListener<String, String>,
-      EntryMergedListener<String, String>, EntryEvictedListener<String, String>,
-      EntryExpiredListener<String, String>, MapClearedListener {
-
-    @Override
-    public void entryAdded(EntryEvent<String, String> event) {
-      trigger();
-    }
-
-    @Override
-    public void entryUpdated(EntryEvent<String, String> event) {
-      trigger();
-    }
-
-    @Override
-    public void entryRemoved(EntryEvent<String, String> event) {
-      trigger();
-    }
-
-    @Override
-    public void entryMerged(EntryEvent<String, String> event) {
-      trigger();
-    }
-
-    @Override
-    public void entryEvicted(EntryEvent<String, String> event) {
-      trigger();
-    }
-
-    @Override
-    public void entryExpired(EntryEvent<String, String> event) {
-      trigger();
-    }
-
-    @Override
-    public void mapCleared(MapEvent event) {
-      trigger();
-    }
   }
 }

@@ -1,37 +1,36 @@
 package io.keepcluster.node.cluster;
 
-import com.hazelcast.replicatedmap.ReplicatedMap;
+import io.keepcluster.node.grid.SealedMap;
 import io.keepcluster.node.tokens.Revocations;
-import java.time.Clock;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
- * The logout deny-list, cluster-wide. A Hazelcast ReplicatedMap keeps a full copy on every member,
- * so the check on each request is a local lookup (it runs on the event loop) and a logout reaches
- * the other members within milliseconds. Entries expire with their token.
+ * The logout deny-list, cluster-wide. Every node holds its own authentic copy of the sealed
+ * logouts map, so the check on each request is a local lookup (it runs on the event loop), a
+ * logout reaches the other members within milliseconds, and an entry removed from the grid by an
+ * intruder stays in force here and is put back. Records expire with their token.
  */
 public final class ClusterRevocations implements Revocations {
 
-  private final ReplicatedMap<String, Long> revoked;
-  private final Clock clock;
+  private final SealedMap revoked;
   private final Duration leeway;
 
-  public ClusterRevocations(HazelcastMember member, Clock clock, Duration leeway) {
-    this.revoked = member.instance().getReplicatedMap(HazelcastMember.LOGOUTS);
-    this.clock = clock;
+  public ClusterRevocations(SealedMap revoked, Duration leeway) {
+    this.revoked = revoked;
     this.leeway = leeway;
   }
 
   @Override
   public void revoke(String jwtId, Instant tokenExpiry) {
-    long ttl = Math.max(1, Duration.between(clock.instant(), tokenExpiry).plus(leeway).toSeconds() + 1);
-    revoked.put(jwtId, tokenExpiry.getEpochSecond(), ttl, TimeUnit.SECONDS);
+    revoked.put(jwtId, new JsonObject().put("exp", tokenExpiry.getEpochSecond()),
+        Optional.of(tokenExpiry.plus(leeway).plusSeconds(1)));
   }
 
   @Override
   public boolean isRevoked(String jwtId) {
-    return jwtId != null && revoked.containsKey(jwtId);
+    return jwtId != null && revoked.get(jwtId).isPresent();
   }
 }

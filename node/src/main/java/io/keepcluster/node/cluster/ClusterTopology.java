@@ -2,8 +2,10 @@ package io.keepcluster.node.cluster;
 
 import io.keepcluster.node.Topology;
 import io.keepcluster.node.config.NodeConfig;
+import io.keepcluster.node.grid.Grid;
 import io.keepcluster.node.health.ClusterView;
 import io.keepcluster.node.health.ProblemReporter;
+import io.keepcluster.node.health.Problems;
 import io.keepcluster.node.keys.KeysetRegistry;
 import io.keepcluster.node.keys.KeysetScan;
 import io.keepcluster.node.management.KeysetRevoker;
@@ -12,6 +14,7 @@ import io.keepcluster.node.users.LockoutRegistry;
 import io.keepcluster.node.users.UserLookup;
 import io.keepcluster.shared.users.UserDirectoryFile;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,10 +22,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A cluster member: users, lockouts, logouts and keysets shared through embedded Hazelcast. */
+/** A cluster member: users, lockouts, logouts and keysets shared through the sealed grid. */
 public final class ClusterTopology implements Topology {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterTopology.class);
@@ -30,17 +36,25 @@ public final class ClusterTopology implements Topology {
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration SYNC_EVERY = Duration.ofMillis(500);
   private static final Duration USER_SYNC_EVERY = Duration.ofMillis(500);
+  /** How long a node starting beside running members waits to prove its secret before serving. */
+  private static final Duration CONFIRM_WAIT = Duration.ofSeconds(15);
 
-  private final HazelcastMember member;
+  static final String KEYSETS = "keepcluster.keysets";
+  static final String ACKS = "keepcluster.keyset-acks";
+  static final String USERS = "keepcluster.users";
+  static final String LOCKOUTS = "keepcluster.lockouts";
+  static final String LOGOUTS = "keepcluster.logouts";
+
+  private final Grid grid;
   private final ClusterKeysetSync keysets;
   private final ClusterUserDirectory users;
   private final ClusterLockouts lockouts;
   private final ClusterRevocations revocations;
   private final ScheduledExecutorService userSync;
 
-  private ClusterTopology(HazelcastMember member, ClusterKeysetSync keysets, ClusterUserDirectory users,
+  private ClusterTopology(Grid grid, ClusterKeysetSync keysets, ClusterUserDirectory users,
       ClusterLockouts lockouts, ClusterRevocations revocations) {
-    this.member = member;
+    this.grid = grid;
     this.keysets = keysets;
     this.users = users;
     this.lockouts = lockouts;
@@ -54,40 +68,59 @@ public final class ClusterTopology implements Topology {
 
   /** Joins the cluster and runs the first keyset pass; blocks for as long as that takes. */
   public static ClusterTopology start(NodeConfig config, String nodeId, KeysetRegistry registry,
-      ProblemReporter problems, Clock clock) throws Exception {
+      Problems problems, ProblemReporter keysetProblems, Clock clock) throws Exception {
     long started = System.nanoTime();
     JsonObject kubernetes = config.raw().getJsonObject("cluster", new JsonObject())
         .getJsonObject("kubernetes", new JsonObject());
-    HazelcastMember member = HazelcastMember.start(config.cluster(), nodeId, kubernetes);
-    LOG.info("event=cluster_joined node={} cluster={} members={} port={} join_ms={}", nodeId,
-        member.name(), member.members(), member.port(), (System.nanoTime() - started) / 1_000_000);
+    byte[] master = masterKey(config.cluster().secret().orElseThrow(), config.cluster().name());
+    Grid grid = Grid.start(config.cluster(), nodeId, kubernetes, subKey(master, "grid records"),
+        problems, clock);
+    LOG.info("event=cluster_joined node={} cluster={} port={} join_ms={}", nodeId, grid.name(),
+        grid.port(), (System.nanoTime() - started) / 1_000_000);
     try {
+      if (!grid.awaitConfirmed(CONFIRM_WAIT)) {
+        LOG.error("event=cluster_secret_unconfirmed node={} action=applying_and_publishing_nothing", nodeId);
+      }
       ClusterCipher cipher = new ClusterCipher(config.cluster().secret().orElseThrow(), new SecureRandom());
-      ClusterKeysetSync sync = new ClusterKeysetSync(member, cipher, registry,
-          new KeysetPersistence(config.configDir()), problems, clock, ACK_TIMEOUT,
-          config.tokens().maxDuration());
+      ClusterKeysetSync sync = new ClusterKeysetSync(grid, grid.map(KEYSETS, "keyset"),
+          grid.map(ACKS, "keyset-ack"), cipher, registry, new KeysetPersistence(config.configDir()),
+          keysetProblems, clock, ACK_TIMEOUT, config.tokens().maxDuration());
       sync.start(SYNC_EVERY);
-      ClusterTopology topology = new ClusterTopology(member, sync,
-          new ClusterUserDirectory(member, new UserDirectoryFile(config.configDir())),
-          new ClusterLockouts(member, config.lockout(), clock),
-          new ClusterRevocations(member, clock, config.tokens().leeway()));
+      ClusterTopology topology = new ClusterTopology(grid, sync,
+          new ClusterUserDirectory(grid.map(USERS, "user"), new UserDirectoryFile(config.configDir())),
+          new ClusterLockouts(grid.map(LOCKOUTS, "lockout"), config.lockout(), clock),
+          new ClusterRevocations(grid.map(LOGOUTS, "logout"), config.tokens().leeway()));
       topology.startUserSync();
       return topology;
     } catch (Exception e) {
-      member.shutdown();
+      grid.close();
       throw e;
     }
   }
 
+  // Temporary: replaced by the memory-hard derivation of the cluster secret.
+  private static byte[] masterKey(String secret, String clusterName) {
+    return subKey(secret.getBytes(StandardCharsets.UTF_8), "master " + clusterName);
+  }
+
+  private static byte[] subKey(byte[] master, String purpose) {
+    HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+    hkdf.init(new HKDFParameters(master, null, ("keepcluster " + purpose).getBytes(StandardCharsets.UTF_8)));
+    byte[] key = new byte[32];
+    hkdf.generateBytes(key, 0, key.length);
+    return key;
+  }
+
   private void startUserSync() {
-    if (!keysets.secretMismatch()) {
-      users.sync();
-      userSync.scheduleWithFixedDelay(this::syncUsersQuietly, USER_SYNC_EVERY.toMillis(),
-          USER_SYNC_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-    }
+    userSync.scheduleWithFixedDelay(this::syncUsersQuietly, 0, USER_SYNC_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   private void syncUsersQuietly() {
+    if (!grid.trust().confirmed()) {
+      // Until the secret is proven, the cluster's copy cannot be told from a forgery: wait.
+      return;
+    }
     try {
       users.sync();
     } catch (RuntimeException e) {
@@ -112,7 +145,7 @@ public final class ClusterTopology implements Topology {
 
   @Override
   public ClusterView clusterView() {
-    return member;
+    return grid;
   }
 
   @Override
@@ -132,13 +165,13 @@ public final class ClusterTopology implements Topology {
 
   @Override
   public int clusterPort() {
-    return member.port();
+    return grid.port();
   }
 
   @Override
   public void close() {
     userSync.shutdownNow();
     keysets.close();
-    member.shutdown();
+    grid.close();
   }
 }

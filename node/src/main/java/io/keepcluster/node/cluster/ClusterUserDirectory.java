@@ -1,6 +1,7 @@
 package io.keepcluster.node.cluster;
 
-import com.hazelcast.map.IMap;
+import io.keepcluster.node.grid.GridValue;
+import io.keepcluster.node.grid.SealedMap;
 import io.keepcluster.node.logging.LogSafe;
 import io.keepcluster.node.users.UserLookup;
 import io.keepcluster.shared.users.UserDirectoryException;
@@ -14,63 +15,65 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The user directory, cluster-wide: logins read the replicated map; {@link #sync()} publishes
+ * The user directory, cluster-wide: logins read this node's authentic copy of the sealed users
+ * map (so a record forged or removed in the grid changes nothing here); {@link #sync()} publishes
  * users added to this node's {@code users.json} (the CLI writes there) and persists users
  * received from other nodes, so a node restarting alone still knows everybody.
  *
- * <p>At start the cluster's copy wins for a user both sides know ({@code putIfAbsent}); after
- * that, a local edit (the file changed since the last sync) is published over the cluster's copy.
+ * <p>At start the cluster's copy wins for a user both sides know; after that, a local edit (the
+ * file changed since the last sync) is published over the cluster's copy.
  */
 public final class ClusterUserDirectory implements UserLookup {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterUserDirectory.class);
 
-  private final IMap<String, String> users;
+  private final SealedMap users;
   private final UserDirectoryFile file;
-  private Map<String, String> lastLocal;
+  private Map<String, JsonObject> lastLocal;
 
-  public ClusterUserDirectory(HazelcastMember member, UserDirectoryFile file) {
-    this.users = member.instance().getMap(HazelcastMember.USERS);
+  public ClusterUserDirectory(SealedMap users, UserDirectoryFile file) {
+    this.users = users;
     this.file = file;
   }
 
   @Override
   public Optional<UserRecord> find(String username) {
-    String json = users.get(username);
-    return json == null ? Optional.empty() : Optional.of(UserRecord.fromJson(new JsonObject(json)));
+    return users.get(username).map(UserRecord::fromJson);
   }
 
   /** One exchange between users.json and the cluster. Blocking; call from one thread. */
   public synchronized void sync() {
-    Map<String, String> local = new HashMap<>();
+    Map<String, JsonObject> local = new HashMap<>();
     try {
-      file.load().forEach((name, user) -> local.put(name, user.toJson().encode()));
+      file.load().forEach((name, user) -> local.put(name, user.toJson()));
     } catch (UserDirectoryException e) {
       LOG.warn("event=user_directory_invalid reason=\"{}\" action=skipping_sync", e.getMessage());
       return;
     }
     boolean first = lastLocal == null;
-    for (Map.Entry<String, String> entry : local.entrySet()) {
+    for (Map.Entry<String, JsonObject> entry : local.entrySet()) {
       String name = entry.getKey();
-      boolean changedHere = first || !entry.getValue().equals(lastLocal.get(name));
       if (first) {
-        if (users.putIfAbsent(name, entry.getValue()) == null) {
+        GridValue winner = users.putIfAbsent(name, entry.getValue());
+        if (winner.value().equals(entry.getValue())) {
           LOG.info("event=user_published user={}", LogSafe.value(name));
         }
-      } else if (changedHere && !entry.getValue().equals(users.get(name))) {
+      } else if (!entry.getValue().equals(lastLocal.get(name))
+          && !users.get(name).map(entry.getValue()::equals).orElse(false)) {
         users.put(name, entry.getValue());
         LOG.info("event=user_published user={}", LogSafe.value(name));
       }
     }
-    for (Map.Entry<String, String> entry : Map.copyOf(users).entrySet()) {
-      if (!entry.getValue().equals(local.get(entry.getKey()))) {
+    for (Map.Entry<String, GridValue> entry : users.records().entrySet()) {
+      JsonObject cluster = entry.getValue().value();
+      if (!cluster.equals(local.get(entry.getKey()))) {
         if (local.containsKey(entry.getKey())) {
           // Typically the bootstrap admin of a second node: the cluster already has one.
           LOG.warn("event=user_replaced_by_cluster_copy user={} file={}", LogSafe.value(entry.getKey()),
               file.path());
         }
-        file.upsert(UserRecord.fromJson(new JsonObject(entry.getValue())));
-        local.put(entry.getKey(), entry.getValue());
+        file.upsert(UserRecord.fromJson(cluster));
+        local.put(entry.getKey(), cluster);
       }
     }
     lastLocal = local;

@@ -17,8 +17,11 @@ public record KeysetRecord(
     String publicKeyPem, String sealedPrivateKey, State state, Instant publishedAt,
     Optional<Instant> retiredAt, String origin) {
 
-  /** Cluster-wide lifecycle of a keyset. */
-  public enum State { ACTIVE, RETIRED }
+  /**
+   * Cluster-wide lifecycle of a keyset. REVOKED and EXPIRED are tombstones: the grid has no
+   * physical delete (a removal is indistinguishable from tampering), so an end is a newer record.
+   */
+  public enum State { ACTIVE, RETIRED, REVOKED, EXPIRED }
 
   public static KeysetRecord of(Keyset keyset, ClusterCipher cipher, Instant now, String origin) {
     KeysetFiles files = keyset.files();
@@ -35,6 +38,16 @@ public record KeysetRecord(
     return new KeysetFiles(KeysetName.of(kid), descriptorJson, certificatePem, privateKeyPem, publicKeyPem);
   }
 
+  /** True while the keyset verifies somewhere (not revoked, not expired). */
+  public boolean live() {
+    return state == State.ACTIVE || state == State.RETIRED;
+  }
+
+  public KeysetRecord withState(State next) {
+    return new KeysetRecord(kid, fingerprint, descriptorJson, certificatePem, publicKeyPem,
+        sealedPrivateKey, next, publishedAt, retiredAt, origin);
+  }
+
   public KeysetRecord retired(Instant at) {
     return new KeysetRecord(kid, fingerprint, descriptorJson, certificatePem, publicKeyPem,
         sealedPrivateKey, State.RETIRED, publishedAt, Optional.of(retiredAt.orElse(at)), origin);
@@ -45,17 +58,24 @@ public record KeysetRecord(
   }
 
   public String toJson() {
+    return toJsonObject().encode();
+  }
+
+  public JsonObject toJsonObject() {
     JsonObject json = new JsonObject()
         .put("kid", kid).put("fingerprint", fingerprint).put("descriptor", descriptorJson)
         .put("certificate", certificatePem).put("publicKey", publicKeyPem)
         .put("sealedPrivateKey", sealedPrivateKey).put("state", state.name())
         .put("publishedAt", publishedAt.toEpochMilli()).put("origin", origin);
     retiredAt.ifPresent(at -> json.put("retiredAt", at.toEpochMilli()));
-    return json.encode();
+    return json;
   }
 
   public static KeysetRecord fromJson(String text) {
-    JsonObject json = new JsonObject(text);
+    return fromJson(new JsonObject(text));
+  }
+
+  public static KeysetRecord fromJson(JsonObject json) {
     Long retired = json.getLong("retiredAt");
     return new KeysetRecord(json.getString("kid"), json.getString("fingerprint"),
         json.getString("descriptor"), json.getString("certificate"), json.getString("publicKey"),

@@ -7,6 +7,21 @@ public interface ClusterView {
 
   String name();
 
-  /** Node ids of the live members, this node included. */
+  /** Node ids of the live members that proved the cluster secret, this node included. */
   List<String> members();
+
+  /** Members that are in the grid but could not prove the secret. */
+  default List<Intruder> intruders() {
+    return List.of();
+  }
+
+  /** How many times this node's embedded member was lost and joined again. */
+  default int rejoins() {
+    return 0;
+  }
+
+  /** False while this node cannot take part in the cluster (member lost, secret not confirmed). */
+  default boolean ready() {
+    return true;
+  }
 }

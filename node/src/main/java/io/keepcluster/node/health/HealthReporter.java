@@ -34,8 +34,9 @@ public final class HealthReporter {
     this.keyStatus = source;
   }
 
+  /** Ready to take traffic: started, not stopping, and (in a cluster) part of it with a proven secret. */
   public boolean ready() {
-    return readiness.isReady();
+    return readiness.isReady() && cluster.ready();
   }
 
   public JsonObject report() {
@@ -49,11 +50,13 @@ public final class HealthReporter {
     JsonArray problemList = new JsonArray();
     problems.all().forEach(p -> problemList.add(new JsonObject().put("file", p.file()).put("error", p.error())));
     return new JsonObject()
-        .put("status", readiness.isReady() ? "UP" : "DOWN")
+        .put("status", ready() ? "UP" : "DOWN")
         .put("node", nodeId)
         .put("version", version)
         .put("cluster", new JsonObject().put("name", cluster.name())
-            .put("members", new JsonArray(cluster.members())))
+            .put("members", new JsonArray(cluster.members()))
+            .put("intruders", intruders())
+            .put("rejoins", cluster.rejoins()))
         .put("keys", new JsonObject()
             .put("signing", ring.signer().kid())
             .put("verifying", verifying)
@@ -61,5 +64,14 @@ public final class HealthReporter {
         .put("keysets", keyStatus.keysets())
         .put("providers", keyStatus.providers())
         .put("problems", problemList);
+  }
+
+  private JsonArray intruders() {
+    JsonArray list = new JsonArray();
+    for (Intruder intruder : cluster.intruders()) {
+      list.add(new JsonObject().put("member", intruder.member()).put("node", intruder.node())
+          .put("reason", intruder.reason()));
+    }
+    return list;
   }
 }

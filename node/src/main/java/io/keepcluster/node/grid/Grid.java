@@ -1,0 +1,142 @@
+package io.keepcluster.node.grid;
+
+import io.keepcluster.node.config.ClusterSettings;
+import io.keepcluster.node.health.ClusterView;
+import io.keepcluster.node.health.Intruder;
+import io.keepcluster.node.health.Problems;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The grid as this node uses it: an embedded member that rejoins by itself, sealed maps that
+ * apply only authentic, newer records and repair the rest, and the admission check that tells
+ * trusted members from intruders. The only way into Hazelcast for the rest of the node.
+ */
+public final class Grid implements ClusterView, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Grid.class);
+  /** How long a new member may take to publish its admission before it counts as an intruder. */
+  private static final Duration ADMISSION_GRACE = Duration.ofSeconds(5);
+  private static final Duration UPKEEP_EVERY = Duration.ofMillis(500);
+
+  private final GridMember member;
+  private final RecordSeal seal;
+  private final GridAudit audit;
+  private final Clock clock;
+  private final Admissions admissions;
+  private final List<SealedMap> maps = new CopyOnWriteArrayList<>();
+
+  private Grid(GridMember member, RecordSeal seal, GridAudit audit, Problems problems, Clock clock) {
+    this.member = member;
+    this.seal = seal;
+    this.audit = audit;
+    this.clock = clock;
+    SealedMap admissionRecords = new SealedMap(Admissions.MAP, "admission", member.nodeId(), seal,
+        member, audit, clock, false);
+    maps.add(admissionRecords);
+    this.admissions = new Admissions(admissionRecords, member, audit, problems, clock, ADMISSION_GRACE);
+  }
+
+  /** Joins the cluster (blocking) and starts the upkeep; {@code key} is the 32-byte grid key. */
+  public static Grid start(ClusterSettings settings, String nodeId, JsonObject kubernetes, byte[] key,
+      Problems problems, Clock clock) {
+    GridMember member = GridMember.start(settings, nodeId, kubernetes);
+    Grid grid = new Grid(member, new RecordSeal(key, new SecureRandom()), new GridAudit(problems),
+        problems, clock);
+    member.onJoin(instance -> member.maintenance().execute(grid::upkeep));
+    member.maintenance().scheduleWithFixedDelay(grid::upkeep, 0, UPKEEP_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
+    return grid;
+  }
+
+  /** A sealed map for records of one type; written only once this node's secret is confirmed. */
+  public SealedMap map(String name, String type) {
+    SealedMap map = new SealedMap(name, type, member.nodeId(), seal, member, audit, clock, true);
+    map.trust(admissions);
+    maps.add(map);
+    return map;
+  }
+
+  public GridMember member() {
+    return member;
+  }
+
+  public GridAudit audit() {
+    return audit;
+  }
+
+  public GridTrust trust() {
+    return admissions;
+  }
+
+  /**
+   * Waits (at most {@code max}) until this node knows its secret is the cluster's, so a node
+   * starting beside running members has their records before it serves.
+   */
+  public boolean awaitConfirmed(Duration max) throws InterruptedException {
+    try {
+      admissions.firstConfirmation().get(max.toMillis(), TimeUnit.MILLISECONDS);
+      member.maintenance().submit(this::upkeep).get(max.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("grid upkeep failed", e.getCause());
+    }
+  }
+
+  private void upkeep() {
+    try {
+      admissions.pass();
+      for (SealedMap map : maps) {
+        map.reconcile();
+      }
+    } catch (RuntimeException e) {
+      // Hazelcast throws while a member merges or shuts down; the next pass tries again.
+      LOG.debug("event=grid_upkeep_failed node={} reason=\"{}\"", member.nodeId(), e.toString());
+    }
+  }
+
+  @Override
+  public String name() {
+    return member.clusterName();
+  }
+
+  @Override
+  public List<String> members() {
+    return admissions.trustedNodes();
+  }
+
+  @Override
+  public List<Intruder> intruders() {
+    return admissions.intruders();
+  }
+
+  @Override
+  public int rejoins() {
+    return member.rejoins();
+  }
+
+  @Override
+  public boolean ready() {
+    return member.connected() && admissions.confirmed();
+  }
+
+  public int port() {
+    return member.port();
+  }
+
+  @Override
+  public void close() {
+    member.close();
+  }
+}
