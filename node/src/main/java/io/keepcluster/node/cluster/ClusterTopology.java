@@ -10,6 +10,7 @@ import io.keepcluster.node.management.KeysetRevoker;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.users.LockoutRegistry;
 import io.keepcluster.node.users.UserLookup;
+import io.keepcluster.shared.cluster.ClusterSecret;
 import io.keepcluster.shared.users.UserDirectoryFile;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
@@ -62,7 +63,11 @@ public final class ClusterTopology implements Topology {
     LOG.info("event=cluster_joined node={} cluster={} members={} port={} join_ms={}", nodeId,
         member.name(), member.members(), member.port(), (System.nanoTime() - started) / 1_000_000);
     try {
-      ClusterCipher cipher = new ClusterCipher(config.cluster().secret().orElseThrow(), new SecureRandom());
+      ClusterSecret secret = config.cluster().secret().orElseThrow();
+      long deriving = System.nanoTime();
+      ClusterCipher cipher = new ClusterCipher(secret.deriveKey(config.cluster().name()), new SecureRandom());
+      LOG.info("event=cluster_key_derived kdf=argon2id memory_kib={} iterations={} ms={}",
+          ClusterSecret.MEMORY_KIB, ClusterSecret.ITERATIONS, (System.nanoTime() - deriving) / 1_000_000);
       ClusterKeysetSync sync = new ClusterKeysetSync(member, cipher, registry,
           new KeysetPersistence(config.configDir()), problems, clock, ACK_TIMEOUT,
           config.tokens().maxDuration());
