@@ -87,17 +87,18 @@ public final class ClusterSecret {
     int length = text.codePointCount(0, text.length());
     if (length < MIN_CHARACTERS) {
       throw new WeakSecretException(WeakSecretException.Rule.TOO_SHORT,
-          "KEEP_CLUSTER_SECRET is too weak: " + length + " characters, at least " + MIN_CHARACTERS
+          "KEEP_CLUSTER_SECRET is too weak: " + characters(length) + ", at least " + MIN_CHARACTERS
               + " needed (128 bits)" + FIX);
     }
     String rest = collapseRuns(withoutDenylistedWords(text));
     int restLength = rest.codePointCount(0, rest.length());
     if (restLength < MIN_CHARACTERS) {
       throw new WeakSecretException(WeakSecretException.Rule.TOO_PREDICTABLE,
-          "KEEP_CLUSTER_SECRET is too weak: only " + restLength + " characters left once common words"
+          "KEEP_CLUSTER_SECRET is too weak: only " + characters(restLength) + " left once common words"
               + " (keepcluster, secret, password, ...) and repeated characters are removed, at least "
               + MIN_CHARACTERS + " needed" + FIX);
     }
+    // At least 2 here: 22 characters without runs cannot all be the same one.
     long distinct = rest.codePoints().distinct().count();
     if (distinct < MIN_DISTINCT) {
       throw new WeakSecretException(WeakSecretException.Rule.TOO_FEW_DISTINCT,
@@ -161,6 +162,10 @@ public final class ClusterSecret {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
     }
+  }
+
+  private static String characters(int count) {
+    return count + (count == 1 ? " character" : " characters");
   }
 
   /** Removes denylisted words until none is left, so "kekeepep" cannot hide a "keep". */
