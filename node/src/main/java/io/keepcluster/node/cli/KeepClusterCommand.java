@@ -18,14 +18,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar keepcluster-node.jar [--config-dir DIR]}: starts a node; subcommands manage DIR. */
+/**
+ * {@code java -jar keepcluster-node.jar [--config-dir DIR]}: starts a node; subcommands manage DIR
+ * and make the cluster secret.
+ */
 @Command(name = "keepcluster-node", mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {"Starts a KeepCluster node: DRAPI-compatible JWT login that shares its keysets "
         + "with every node of the cluster.",
         "Ports come from PORT, HEALTHCHECKPORT, MANAGMENTPORT (or MANAGEMENTPORT), METRICSPORT "
         + "and BIND, in the environment or in DIR/*.json; 0 picks a free port."},
-    subcommands = {UserCommand.class, IdpCommand.class})
+    subcommands = {UserCommand.class, IdpCommand.class, SecretCommand.class})
 public final class KeepClusterCommand implements Callable<Integer> {
 
   static final int EXIT_CONFIG = 2;

@@ -8,36 +8,30 @@ import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
- * Seals private key material for the Hazelcast maps: AES-256-GCM under a key derived with HKDF
- * (Bouncy Castle) from {@code KEEP_CLUSTER_SECRET}. Hazelcast open source has neither TLS nor
- * member authentication, so this is what keeps a private key unreadable and unforgeable in
- * transit and in other members' memory. The associated data binds a ciphertext to its purpose
+ * Seals private key material for the Hazelcast maps: AES-256-GCM under the cluster key that
+ * {@code ClusterSecret.deriveKey} stretches from {@code KEEP_CLUSTER_SECRET} with Argon2id. The
+ * derivation stays outside this class because it is deliberately slow and runs once per start.
+ * Hazelcast open source has neither TLS nor member authentication, so this is what keeps a
+ * private key unreadable and unforgeable in transit and in other members' memory. The associated data binds a ciphertext to its purpose
  * (e.g. the kid and fingerprint), so a sealed key cannot be replayed under another name.
  */
 public final class ClusterCipher {
 
-  private static final byte[] SALT = "keepcluster/cluster-secret/v1".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] INFO = "aes-256-gcm keyset sealing".getBytes(StandardCharsets.UTF_8);
+  private static final int KEY_BYTES = 32;
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
 
   private final SecretKeySpec key;
   private final SecureRandom random;
 
-  public ClusterCipher(String secret, SecureRandom random) {
-    if (secret == null || secret.isEmpty()) {
-      throw new IllegalArgumentException("a cluster secret is required");
+  /** {@code key} is the 32-byte derived cluster key; it is copied, so the caller may clear it. */
+  public ClusterCipher(byte[] key, SecureRandom random) {
+    if (key == null || key.length != KEY_BYTES) {
+      throw new IllegalArgumentException("the cluster key must be " + KEY_BYTES + " bytes");
     }
-    HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
-    hkdf.init(new HKDFParameters(secret.getBytes(StandardCharsets.UTF_8), SALT, INFO));
-    byte[] derived = new byte[32];
-    hkdf.generateBytes(derived, 0, derived.length);
-    this.key = new SecretKeySpec(derived, "AES");
+    this.key = new SecretKeySpec(key, "AES");
     this.random = random;
   }
 

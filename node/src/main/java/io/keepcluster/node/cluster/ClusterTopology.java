@@ -12,6 +12,8 @@ import io.keepcluster.node.management.KeysetRevoker;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.users.LockoutRegistry;
 import io.keepcluster.node.users.UserLookup;
+import io.keepcluster.shared.cluster.ClusterSecret;
+import io.keepcluster.shared.cluster.ClusterSecret;
 import io.keepcluster.shared.users.UserDirectoryFile;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +74,11 @@ public final class ClusterTopology implements Topology {
     long started = System.nanoTime();
     JsonObject kubernetes = config.raw().getJsonObject("cluster", new JsonObject())
         .getJsonObject("kubernetes", new JsonObject());
-    byte[] master = masterKey(config.cluster().secret().orElseThrow(), config.cluster().name());
+    ClusterSecret secret = config.cluster().secret().orElseThrow();
+    long deriving = System.nanoTime();
+    byte[] master = secret.deriveKey(config.cluster().name());
+    LOG.info("event=cluster_key_derived kdf=argon2id memory_kib={} iterations={} ms={}",
+        ClusterSecret.MEMORY_KIB, ClusterSecret.ITERATIONS, (System.nanoTime() - deriving) / 1_000_000);
     Grid grid = Grid.start(config.cluster(), nodeId, kubernetes, subKey(master, "grid records"),
         problems, clock);
     LOG.info("event=cluster_joined node={} cluster={} port={} join_ms={}", nodeId, grid.name(),
@@ -81,7 +87,7 @@ public final class ClusterTopology implements Topology {
       if (!grid.awaitConfirmed(CONFIRM_WAIT)) {
         LOG.error("event=cluster_secret_unconfirmed node={} action=applying_and_publishing_nothing", nodeId);
       }
-      ClusterCipher cipher = new ClusterCipher(config.cluster().secret().orElseThrow(), new SecureRandom());
+      ClusterCipher cipher = new ClusterCipher(subKey(master, "keyset private keys"), new SecureRandom());
       ClusterKeysetSync sync = new ClusterKeysetSync(grid, grid.map(KEYSETS, "keyset"),
           grid.map(ACKS, "keyset-ack"), cipher, registry, new KeysetPersistence(config.configDir()),
           keysetProblems, clock, ACK_TIMEOUT, config.tokens().maxDuration());
@@ -98,11 +104,7 @@ public final class ClusterTopology implements Topology {
     }
   }
 
-  // Temporary: replaced by the memory-hard derivation of the cluster secret.
-  private static byte[] masterKey(String secret, String clusterName) {
-    return subKey(secret.getBytes(StandardCharsets.UTF_8), "master " + clusterName);
-  }
-
+  /** One independent key per purpose from the memory-hard master key (HKDF-SHA256 expand). */
   private static byte[] subKey(byte[] master, String purpose) {
     HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
     hkdf.init(new HKDFParameters(master, null, ("keepcluster " + purpose).getBytes(StandardCharsets.UTF_8)));

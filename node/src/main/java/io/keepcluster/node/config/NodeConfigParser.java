@@ -1,5 +1,7 @@
 package io.keepcluster.node.config;
 
+import io.keepcluster.shared.cluster.ClusterSecret;
+import io.keepcluster.shared.cluster.WeakSecretException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -62,18 +64,34 @@ public final class NodeConfigParser {
     }
     Object k8s = json.getValue("kubernetes");
     boolean kubernetes = k8s instanceof JsonObject o && !Boolean.FALSE.equals(o.getValue("enabled"));
-    String secret = env.get("KEEP_CLUSTER_SECRET");
+    Optional<ClusterSecret> secret = secret(env);
     Optional<String> iface = Optional.ofNullable(json.getValue("interface"))
         .map(Object::toString).filter(s -> !s.isBlank());
     int port = json.getValue("port") == null ? 5701 : rangeInt(json, "cluster.port", "port", 0, 65535);
     String name = json.getValue("name") instanceof String s && !s.isBlank() ? s : "keepcluster";
-    ClusterSettings settings = new ClusterSettings(name, members, port, iface, kubernetes,
-        Optional.ofNullable(secret).filter(s -> !s.isEmpty()));
+    ClusterSettings settings = new ClusterSettings(name, members, port, iface, kubernetes, secret);
     if (settings.multiNode() && settings.secret().isEmpty()) {
       throw new ConfigException("cluster members are configured but KEEP_CLUSTER_SECRET is not set:"
           + " a multi-node cluster needs a shared secret to encrypt private keys");
     }
     return settings;
+  }
+
+  /**
+   * {@code KEEP_CLUSTER_SECRET}, empty meaning unset. A set secret must be strong even on a
+   * single node, so that adding members later cannot start a cluster on a weak one.
+   */
+  private static Optional<ClusterSecret> secret(Map<String, String> env) throws ConfigException {
+    String text = env.get("KEEP_CLUSTER_SECRET");
+    if (text == null || text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ClusterSecret.parse(text));
+    } catch (WeakSecretException e) {
+      // The message names the rule and the fix, never the secret: safe to print as it is.
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   private static int port(JsonObject raw, String key) throws ConfigException {

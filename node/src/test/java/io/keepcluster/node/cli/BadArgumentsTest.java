@@ -14,7 +14,7 @@ class BadArgumentsTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"--bogus", "user add", "user add alice --password-stdin", "idp create",
-      "idp frobnicate"})
+      "idp frobnicate", "secret frobnicate", "secret generate extra"})
   @DisplayName("bad arguments exit 2 with one line naming the problem and the help command")
   void oneLineReason(String arguments) {
     CommandLine commandLine = KeepClusterCommand.commandLine();

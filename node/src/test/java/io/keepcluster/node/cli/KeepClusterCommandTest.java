@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepcluster.node.testing.TestNode;
+import io.keepcluster.shared.cluster.ClusterSecret;
 import io.keepcluster.shared.users.UserDirectoryFile;
 import io.keepcluster.shared.users.UserRecord;
 import java.io.ByteArrayInputStream;
@@ -199,5 +200,35 @@ class KeepClusterCommandTest {
 
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains("JwtDuration"), run.err());
+  }
+
+  @Test
+  @DisplayName("secret generate prints exactly one line, a secret that the strength rule accepts, and exits 0")
+  void secretGenerate() throws Exception {
+    Run run = run("", "secret", "generate");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals("", run.err());
+    assertEquals(1, run.out().lines().count(), "one line: " + run.out().length() + " characters");
+    String secret = run.out().strip();
+    assertEquals(43, secret.length());
+    assertEquals(secret, ClusterSecret.parse(secret).encoded());
+  }
+
+  @Test
+  @DisplayName("two runs of secret generate print different secrets")
+  void secretGenerateIsFresh() {
+    assertNotEquals(run("", "secret", "generate").out(), run("", "secret", "generate").out());
+  }
+
+  @Test
+  @DisplayName("secret generate --help says it is a fresh 256-bit secret for KEEP_CLUSTER_SECRET on every node")
+  void secretGenerateHelp() {
+    Run run = run("", "secret", "generate", "--help");
+
+    assertEquals(0, run.exitCode());
+    assertTrue(run.out().contains("Usage: keepcluster-node secret generate"), run.out());
+    assertTrue(run.out().contains("256-bit"), run.out());
+    assertTrue(run.out().contains("KEEP_CLUSTER_SECRET on every node"), run.out());
   }
 }

@@ -18,7 +18,14 @@ import org.junit.jupiter.api.Test;
 
 class KeysetRecordTest {
 
-  private final ClusterCipher cipher = new ClusterCipher("secret", new SecureRandom());
+  private final ClusterCipher cipher = new ClusterCipher(randomKey(), new SecureRandom());
+
+  /** Stands in for a key derived from the cluster secret; another key means another secret. */
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
 
   private Keyset keyset() throws Exception {
     return new KeysetLoader().load(new KeysetGenerator()
@@ -60,6 +67,6 @@ class KeysetRecordTest {
   void otherSecretCannotOpen() throws Exception {
     KeysetRecord record = KeysetRecord.of(keyset(), cipher, Instant.now(), "node1");
     assertThrows(ClusterCipher.SealException.class,
-        () -> record.open(new ClusterCipher("other", new SecureRandom())));
+        () -> record.open(new ClusterCipher(randomKey(), new SecureRandom())));
   }
 }

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keepcluster.shared.cluster.ClusterSecret;
 import io.keepcluster.shared.config.ConfigOverlay;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** DIR and the environment turned into a typed {@link NodeConfig}, or a message naming the problem. */
 class ConfigLoaderTest {
+
+  /** What {@code secret generate} prints: 43 base64url characters, 256 bits. */
+  private static final String STRONG_SECRET = ClusterSecret.generate(new SecureRandom()).encoded();
 
   @TempDir
   Path dir;
@@ -69,11 +75,56 @@ class ConfigLoaderTest {
   @DisplayName("KEEP_CLUSTER_MEMBERS makes a multi-node config, and the secret never shows in toString")
   void clusterFromEnvironment() throws Exception {
     NodeConfig config = load(Map.of("KEEP_CLUSTER_MEMBERS", "a:5701, b:5701",
-        "KEEP_CLUSTER_SECRET", "s3cr3t-value"));
+        "KEEP_CLUSTER_SECRET", STRONG_SECRET));
 
     assertEquals(List.of("a:5701", "b:5701"), config.cluster().members());
     assertTrue(config.cluster().multiNode());
-    assertFalse(config.cluster().toString().contains("s3cr3t-value"));
+    assertEquals(STRONG_SECRET, config.cluster().secret().orElseThrow().encoded());
+    assertFalse(config.cluster().toString().contains(STRONG_SECRET));
+    assertFalse(config.toString().contains(STRONG_SECRET));
+  }
+
+  @Test
+  @DisplayName("a weak KEEP_CLUSTER_SECRET is refused with the rule it broke, without showing it")
+  void weakSecretRefused() {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(
+        "KEEP_CLUSTER_MEMBERS", "a:5701, b:5701", "KEEP_CLUSTER_SECRET", "keepcluster2026")));
+
+    assertEquals("KEEP_CLUSTER_SECRET is too weak: 15 characters, at least 22 needed (128 bits);"
+        + " make one with: keepcluster-node secret generate", e.getMessage());
+  }
+
+  @Test
+  @DisplayName("a weak KEEP_CLUSTER_SECRET is refused even on a single node, so adding members later cannot use it")
+  void weakSecretRefusedStandalone() {
+    String weak = "changeme-changeme-changeme";
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> load(Map.of("KEEP_CLUSTER_SECRET", weak)));
+
+    assertTrue(e.getMessage().startsWith("KEEP_CLUSTER_SECRET is too weak: "), e.getMessage());
+    assertFalse(e.getMessage().contains(weak), e.getMessage());
+  }
+
+  @Test
+  @DisplayName("cluster members without KEEP_CLUSTER_SECRET (or with an empty one) refuse to start")
+  void membersNeedASecret() {
+    for (Map<String, String> env : List.of(Map.of("KEEP_CLUSTER_MEMBERS", "a:5701, b:5701"),
+        Map.of("KEEP_CLUSTER_MEMBERS", "a:5701, b:5701", "KEEP_CLUSTER_SECRET", ""))) {
+      ConfigException e = assertThrows(ConfigException.class, () -> load(env));
+
+      assertTrue(e.getMessage().contains("KEEP_CLUSTER_SECRET is not set"), e.getMessage());
+    }
+  }
+
+  @Test
+  @DisplayName("a strong secret is accepted, as is the integration tests' \"it-secret-\" + UUID form")
+  void strongSecretAccepted() throws Exception {
+    String itForm = "it-secret-" + UUID.randomUUID();
+
+    assertTrue(load(Map.of("KEEP_CLUSTER_SECRET", STRONG_SECRET)).cluster().secret().isPresent());
+    assertTrue(load(Map.of("KEEP_CLUSTER_MEMBERS", "a:5701", "KEEP_CLUSTER_SECRET", itForm))
+        .cluster().secret().isPresent());
   }
 
   @Test

@@ -10,7 +10,9 @@ import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.instance.EndpointQualifier;
 import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
 import io.keepcluster.node.config.ClusterSettings;
+import io.keepcluster.shared.cluster.ClusterSecret;
 import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +24,7 @@ class GridMemberConfigTest {
 
   private static Config config(boolean kubernetes) {
     ClusterSettings settings = new ClusterSettings("prod", List.of("10.0.0.1:5701", "10.0.0.2:5701"),
-        5702, Optional.of("127.0.0.1"), kubernetes, Optional.of("secret"));
+        5702, Optional.of("127.0.0.1"), kubernetes, Optional.of(ClusterSecret.generate(new SecureRandom())));
     return GridMember.config(settings, "node1",
         new JsonObject().put("service-name", "keepcluster-hz").put("namespace", "prod"));
   }
