@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -162,6 +163,8 @@ public final class GridMember implements AutoCloseable {
   }
 
   private HazelcastInstance newInstance() {
+    // A fresh name per start: the lost instance may still be finishing its shutdown.
+    config.setInstanceName("keepcluster-" + nodeId + (rejoins.get() == 0 && instance == null ? "" : "-" + UUID.randomUUID()));
     HazelcastInstance created = Hazelcast.newHazelcastInstance(config);
     created.getLifecycleService().addLifecycleListener(event -> {
       LifecycleState state = event.getState();
