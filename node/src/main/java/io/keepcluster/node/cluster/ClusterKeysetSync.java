@@ -53,6 +53,7 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterKeysetSync.class);
   private static final String SECRET_PROBLEM_FILE = "cluster";
+  private static final Duration ACK_VALIDITY = Duration.ofHours(1);
 
   private final Grid grid;
   private final String nodeId;
@@ -303,7 +304,10 @@ public final class ClusterKeysetSync implements Consumer<KeysetScan>, AutoClosea
       }
       String ackKey = ackKey(kid, nodeId);
       if (!record.fingerprint().equals(allAcks.get(ackKey))) {
-        acks.put(ackKey, new JsonObject().put("fingerprint", record.fingerprint()));
+        // Acks expire (and are given again while the keyset lives), so the ids of nodes that
+        // restarted under another id do not pile up in the grid.
+        acks.put(ackKey, new JsonObject().put("fingerprint", record.fingerprint()),
+            Optional.of(clock.instant().plus(ACK_VALIDITY)));
         allAcks.put(ackKey, record.fingerprint());
       }
     }

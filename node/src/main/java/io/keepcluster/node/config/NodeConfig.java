@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * The typed, validated effective configuration of a node. Built once per (re)load and never
- * changed; {@link #raw()} keeps the merged JSON for the sections other components parse.
+ * changed: the JSON parts are copied in and handed out as copies, so no reader can change what
+ * another reads. {@link #raw()} keeps the merged JSON for the sections other components parse.
  */
 public record NodeConfig(
     Path configDir,
@@ -16,4 +17,20 @@ public record NodeConfig(
     LockoutPolicy lockout,
     ClusterSettings cluster,
     JsonObject managementAccounts,
-    JsonObject raw) {}
+    JsonObject raw) {
+
+  public NodeConfig {
+    managementAccounts = managementAccounts.copy();
+    raw = raw.copy();
+  }
+
+  @Override
+  public JsonObject managementAccounts() {
+    return managementAccounts.copy();
+  }
+
+  @Override
+  public JsonObject raw() {
+    return raw.copy();
+  }
+}

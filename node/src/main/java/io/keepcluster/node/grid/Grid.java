@@ -7,7 +7,10 @@ import io.keepcluster.node.health.Problems;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +127,15 @@ public final class Grid implements ClusterView, AutoCloseable {
   @Override
   public int rejoins() {
     return member.rejoins();
+  }
+
+  @Override
+  public Map<String, Long> refusedWrites() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (GridAudit.Offence offence : GridAudit.Offence.values()) {
+      counts.put(offence.name().toLowerCase(Locale.ROOT), audit.count(offence));
+    }
+    return counts;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.keepcluster.node.health;
 
 import java.util.List;
+import java.util.Map;
 
 /** What health reports about the cluster this node belongs to. */
 public interface ClusterView {
@@ -18,6 +19,11 @@ public interface ClusterView {
   /** How many times this node's embedded member was lost and joined again. */
   default int rejoins() {
     return 0;
+  }
+
+  /** Grid writes refused since start, by offence (unauthenticated, replayed, deleted). */
+  default Map<String, Long> refusedWrites() {
+    return Map.of();
   }
 
   /** False while this node cannot take part in the cluster (member lost, secret not confirmed). */

@@ -4,6 +4,7 @@ import io.keepcluster.node.health.ClusterView;
 import io.keepcluster.node.keys.KeysetRegistry;
 import io.keepcluster.node.keys.KeysetState;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -24,6 +25,15 @@ public final class NodeMetrics {
   public void watch(ClusterView cluster, KeysetRegistry keysets) {
     Gauge.builder("keepcluster.cluster.members", cluster, c -> c.members().size())
         .description("Live cluster members seen by this node").register(registry);
+    for (String offence : cluster.refusedWrites().keySet()) {
+      FunctionCounter.builder("keepcluster.grid.refused", cluster,
+              c -> c.refusedWrites().getOrDefault(offence, 0L))
+          .tag("offence", offence)
+          .description("Grid records not applied: unauthenticated, replayed, or deleted without an authentic record")
+          .register(registry);
+    }
+    Gauge.builder("keepcluster.cluster.intruders", cluster, c -> c.intruders().size())
+        .description("Members in the grid that could not prove the cluster secret").register(registry);
     for (KeysetState state : KeysetState.values()) {
       Gauge.builder("keepcluster.keysets", keysets, k -> k.count(state)).tag("state", state.label())
           .description("Keysets on this node by state").register(registry);
