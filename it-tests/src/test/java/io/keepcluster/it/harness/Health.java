@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** A node's {@code /health} document (DESIGN.md section 8) with the lookups the scenarios need. */
 public record Health(String node, int httpStatus, JsonObject json) {
@@ -16,6 +17,32 @@ public record Health(String node, int httpStatus, JsonObject json) {
 
   public List<String> members() {
     return strings(json.getJsonObject("cluster", new JsonObject()).getJsonArray("members"));
+  }
+
+  /**
+   * {@code cluster.intruders}: members that could not prove the cluster secret, each an object
+   * with {@code member} ("host:port"), {@code node} and {@code reason}. Empty when absent.
+   */
+  public List<JsonObject> intruders() {
+    JsonArray intruders = json.getJsonObject("cluster", new JsonObject()).getJsonArray("intruders");
+    List<JsonObject> list = new ArrayList<>();
+    if (intruders != null) {
+      for (int i = 0; i < intruders.size(); i++) {
+        list.add(intruders.getJsonObject(i));
+      }
+    }
+    return list;
+  }
+
+  /** True when {@code cluster.intruders} has an entry whose {@code member} is {@code hostPort}. */
+  public boolean namesIntruder(String hostPort) {
+    return intruders().stream().anyMatch(i -> hostPort.equals(i.getString("member")));
+  }
+
+  /** {@code cluster.rejoins}: how often the node's embedded member was lost and rejoined; empty when absent. */
+  public OptionalLong rejoins() {
+    Object value = json.getJsonObject("cluster", new JsonObject()).getValue("rejoins");
+    return value instanceof Number n ? OptionalLong.of(n.longValue()) : OptionalLong.empty();
   }
 
   public String signing() {

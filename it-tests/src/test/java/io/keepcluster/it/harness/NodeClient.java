@@ -84,6 +84,11 @@ public final class NodeClient {
     return new Health(node, reply.status(), reply.json());
   }
 
+  /** {@code GET /health/ready}: 200 when the node takes traffic, 503 when not. */
+  public Reply ready() {
+    return send(HttpRequest.newBuilder(uri(ports.health(), "/health/ready")).GET());
+  }
+
   public Reply management(String method, String path) {
     String basic = Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
     return send(HttpRequest.newBuilder(uri(ports.management(), path))

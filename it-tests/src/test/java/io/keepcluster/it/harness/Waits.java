@@ -14,6 +14,16 @@ public final class Waits {
         .pollDelay(Duration.ZERO).ignoreExceptions();
   }
 
+  /**
+   * A check that must keep holding for {@code during} ("stays so"): polled every 250 ms, and the
+   * wait ends {@code during} + 1 s after it starts, so a violation that lasts over a second (or
+   * comes in the last seconds) fails the test.
+   */
+  public static ConditionFactory staysFor(Duration during, String what) {
+    return Awaitility.await(what).during(during).atMost(during.plusSeconds(1))
+        .pollInterval(Duration.ofMillis(250)).pollDelay(Duration.ZERO).ignoreExceptions();
+  }
+
   public static ConditionFactory within(int seconds, String what) {
     return within(Duration.ofSeconds(seconds), what);
   }
