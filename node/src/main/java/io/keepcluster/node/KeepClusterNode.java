@@ -6,8 +6,8 @@ import io.keepcluster.node.config.ConfigRecheck;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.health.HealthReporter;
 import io.keepcluster.node.health.HealthRoutes;
-import io.keepcluster.node.health.ProblemReporter;
-import io.keepcluster.node.health.Problems;
+import io.keepcluster.node.status.ProblemReporter;
+import io.keepcluster.node.status.Problems;
 import io.keepcluster.node.health.Readiness;
 import io.keepcluster.node.http.ApiRoutes;
 import io.keepcluster.node.http.HttpServers;
@@ -107,7 +107,7 @@ public final class KeepClusterNode {
     try {
       topology = config.cluster().multiNode()
           ? ClusterTopology.start(config, identity.id(), keysets, keysetProblems, clock)
-          : new StandaloneTopology(config, identity.id(), keysets, keysetProblems, clock);
+          : StandaloneTopology.start(config, identity.id(), keysets, keysetProblems, clock);
     } catch (Exception e) {
       LOG.error("event=node_start_failed node={} reason=\"cannot join the cluster: {}\"", identity.id(), e.toString());
       return Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e));

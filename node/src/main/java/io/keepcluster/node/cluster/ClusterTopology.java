@@ -3,9 +3,12 @@ package io.keepcluster.node.cluster;
 import io.keepcluster.node.Topology;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.health.ClusterView;
-import io.keepcluster.node.health.ProblemReporter;
+import io.keepcluster.node.status.ProblemReporter;
 import io.keepcluster.node.keys.KeysetRegistry;
 import io.keepcluster.node.keys.KeysetScan;
+import io.keepcluster.node.keys.lifecycle.KeysetLifecycle;
+import io.keepcluster.node.keys.lifecycle.KeysetPersistence;
+import io.keepcluster.node.keys.lifecycle.KeysetPlanner;
 import io.keepcluster.node.management.KeysetRevoker;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.users.LockoutRegistry;
@@ -32,13 +35,13 @@ public final class ClusterTopology implements Topology {
   private static final Duration USER_SYNC_EVERY = Duration.ofMillis(500);
 
   private final HazelcastMember member;
-  private final ClusterKeysetSync keysets;
+  private final KeysetLifecycle keysets;
   private final ClusterUserDirectory users;
   private final ClusterLockouts lockouts;
   private final ClusterRevocations revocations;
   private final ScheduledExecutorService userSync;
 
-  private ClusterTopology(HazelcastMember member, ClusterKeysetSync keysets, ClusterUserDirectory users,
+  private ClusterTopology(HazelcastMember member, KeysetLifecycle keysets, ClusterUserDirectory users,
       ClusterLockouts lockouts, ClusterRevocations revocations) {
     this.member = member;
     this.keysets = keysets;
@@ -63,9 +66,10 @@ public final class ClusterTopology implements Topology {
         member.name(), member.members(), member.port(), (System.nanoTime() - started) / 1_000_000);
     try {
       ClusterCipher cipher = new ClusterCipher(config.cluster().secret().orElseThrow(), new SecureRandom());
-      ClusterKeysetSync sync = new ClusterKeysetSync(member, cipher, registry,
-          new KeysetPersistence(config.configDir()), problems, clock, ACK_TIMEOUT,
-          config.tokens().maxDuration());
+      boolean trusted = ClusterSecretCheck.verify(member, cipher);
+      KeysetLifecycle sync = new KeysetLifecycle(nodeId, new HazelcastKeysetStore(member, cipher), registry,
+          new KeysetPersistence(config.configDir()), problems,
+          new KeysetPlanner(nodeId, ACK_TIMEOUT, config.tokens().maxDuration()), clock, () -> trusted);
       sync.start(SYNC_EVERY);
       ClusterTopology topology = new ClusterTopology(member, sync,
           new ClusterUserDirectory(member, new UserDirectoryFile(config.configDir())),
@@ -80,7 +84,7 @@ public final class ClusterTopology implements Topology {
   }
 
   private void startUserSync() {
-    if (!keysets.secretMismatch()) {
+    if (keysets.trusted()) {
       users.sync();
       userSync.scheduleWithFixedDelay(this::syncUsersQuietly, USER_SYNC_EVERY.toMillis(),
           USER_SYNC_EVERY.toMillis(), TimeUnit.MILLISECONDS);

@@ -2,7 +2,7 @@ package io.keepcluster.node.metrics;
 
 import io.keepcluster.node.health.ClusterView;
 import io.keepcluster.node.keys.KeysetRegistry;
-import io.keepcluster.node.keys.KeysetState;
+import io.keepcluster.node.keys.KeysetStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +24,7 @@ public final class NodeMetrics {
   public void watch(ClusterView cluster, KeysetRegistry keysets) {
     Gauge.builder("keepcluster.cluster.members", cluster, c -> c.members().size())
         .description("Live cluster members seen by this node").register(registry);
-    for (KeysetState state : KeysetState.values()) {
+    for (KeysetStatus state : KeysetStatus.onNode()) {
       Gauge.builder("keepcluster.keysets", keysets, k -> k.count(state)).tag("state", state.label())
           .description("Keysets on this node by state").register(registry);
     }
