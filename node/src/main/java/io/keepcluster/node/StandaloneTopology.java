@@ -1,7 +1,7 @@
 package io.keepcluster.node;
 
 import io.keepcluster.node.config.NodeConfig;
-import io.keepcluster.node.health.ClusterView;
+import io.keepcluster.node.status.ClusterView;
 import io.keepcluster.node.status.ProblemReporter;
 import io.keepcluster.node.keys.KeysetRegistry;
 import io.keepcluster.node.keys.KeysetScan;
@@ -11,6 +11,7 @@ import io.keepcluster.node.keys.lifecycle.KeysetPersistence;
 import io.keepcluster.node.keys.lifecycle.KeysetPlanner;
 import io.keepcluster.node.management.KeysetRevoker;
 import io.keepcluster.node.tokens.LocalRevocations;
+import io.keepcluster.node.topology.Topology;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.users.FileUserDirectory;
 import io.keepcluster.node.users.LocalLockouts;

@@ -1,8 +1,8 @@
 package io.keepcluster.node.cluster;
 
-import io.keepcluster.node.Topology;
+import io.keepcluster.node.topology.Topology;
 import io.keepcluster.node.config.NodeConfig;
-import io.keepcluster.node.health.ClusterView;
+import io.keepcluster.node.status.ClusterView;
 import io.keepcluster.node.status.ProblemReporter;
 import io.keepcluster.node.keys.KeysetRegistry;
 import io.keepcluster.node.keys.KeysetScan;

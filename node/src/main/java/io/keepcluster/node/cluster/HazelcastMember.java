@@ -9,7 +9,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
 import io.keepcluster.node.config.ClusterSettings;
-import io.keepcluster.node.health.ClusterView;
+import io.keepcluster.node.status.ClusterView;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.keepcluster.node.metrics;
 
-import io.keepcluster.node.health.ClusterView;
+import io.keepcluster.node.status.ClusterView;
 import io.keepcluster.node.keys.KeysetRegistry;
 import io.keepcluster.node.keys.KeysetStatus;
 import io.micrometer.core.instrument.Counter;
