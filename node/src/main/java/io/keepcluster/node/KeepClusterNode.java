@@ -6,11 +6,12 @@ import io.keepcluster.node.config.ConfigRecheck;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.health.HealthReporter;
 import io.keepcluster.node.health.HealthRoutes;
-import io.keepcluster.node.health.ProblemReporter;
-import io.keepcluster.node.health.Problems;
+import io.keepcluster.node.status.ProblemReporter;
+import io.keepcluster.node.status.Problems;
 import io.keepcluster.node.health.Readiness;
 import io.keepcluster.node.http.ApiRoutes;
 import io.keepcluster.node.http.HttpServers;
+import io.keepcluster.node.http.JsonErrors;
 import io.keepcluster.node.keys.CryptoWarmup;
 import io.keepcluster.node.keys.EphemeralKey;
 import io.keepcluster.node.keys.KeyRing;
@@ -25,6 +26,7 @@ import io.keepcluster.node.metrics.NodeMetrics;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.tokens.TokenIssuer;
 import io.keepcluster.node.tokens.TokenVerifier;
+import io.keepcluster.node.topology.Topology;
 import io.keepcluster.node.users.LoginService;
 import io.keepcluster.shared.config.ConfigOverlay;
 import io.keepcluster.shared.password.PasswordHasher;
@@ -107,7 +109,7 @@ public final class KeepClusterNode {
     try {
       topology = config.cluster().multiNode()
           ? ClusterTopology.start(config, identity.id(), keysets, problems, keysetProblems, clock)
-          : new StandaloneTopology(config, identity.id(), keysets, keysetProblems, clock);
+          : StandaloneTopology.start(config, identity.id(), keysets, keysetProblems, clock);
     } catch (Exception e) {
       LOG.error("event=node_start_failed node={} reason=\"cannot join the cluster: {}\"", identity.id(), e.toString());
       return Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e));
@@ -158,7 +160,7 @@ public final class KeepClusterNode {
             .compose(healthPort -> HttpServers.listen(vertx, bind, config.ports().management(),
                     v -> ManagementRoutes.create(v, management), 1)
                 .compose(managementPort -> HttpServers.listen(vertx, bind, config.ports().metrics(),
-                        v -> MetricsRoutes.create(v, registry), 1)
+                        v -> JsonErrors.install(MetricsRoutes.create(v, registry)), 1)
                     .map(metricsPort -> new BoundPorts(api, healthPort, managementPort, metricsPort,
                         topology.clusterPort())))))
         .map(ports -> {

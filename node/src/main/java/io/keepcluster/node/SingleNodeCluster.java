@@ -1,6 +1,6 @@
 package io.keepcluster.node;
 
-import io.keepcluster.node.health.ClusterView;
+import io.keepcluster.node.status.ClusterView;
 import java.util.List;
 
 /** The cluster view of a node that runs alone. */

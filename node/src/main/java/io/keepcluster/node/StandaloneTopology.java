@@ -1,46 +1,58 @@
 package io.keepcluster.node;
 
 import io.keepcluster.node.config.NodeConfig;
-import io.keepcluster.node.health.ClusterView;
-import io.keepcluster.node.health.ProblemReporter;
+import io.keepcluster.node.status.ClusterView;
+import io.keepcluster.node.status.ProblemReporter;
 import io.keepcluster.node.keys.KeysetRegistry;
 import io.keepcluster.node.keys.KeysetScan;
-import io.keepcluster.node.keys.LocalKeysetApplier;
+import io.keepcluster.node.keys.lifecycle.InMemoryKeysetStore;
+import io.keepcluster.node.keys.lifecycle.KeysetLifecycle;
+import io.keepcluster.node.keys.lifecycle.KeysetPersistence;
+import io.keepcluster.node.keys.lifecycle.KeysetPlanner;
 import io.keepcluster.node.management.KeysetRevoker;
 import io.keepcluster.node.tokens.LocalRevocations;
+import io.keepcluster.node.topology.Topology;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.users.FileUserDirectory;
 import io.keepcluster.node.users.LocalLockouts;
 import io.keepcluster.node.users.LockoutRegistry;
 import io.keepcluster.node.users.UserLookup;
-import io.keepcluster.shared.keys.KeysetFiles;
-import io.keepcluster.shared.keys.KeysetName;
 import io.keepcluster.shared.users.UserDirectoryFile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /** A node on its own: users from its file, lockouts and logouts in memory, keysets from its folder. */
 final class StandaloneTopology implements Topology {
 
-  private final NodeConfig config;
-  private final KeysetRegistry keysets;
+  /** Backstop pass (expiry of retired keysets); scans and revocations run a pass at once. */
+  private static final Duration TICK = Duration.ofSeconds(1);
+
   private final FileUserDirectory users;
   private final LocalLockouts lockouts;
   private final LocalRevocations revocations;
   private final ClusterView view;
-  private final LocalKeysetApplier applier;
+  private final KeysetLifecycle lifecycle;
 
   StandaloneTopology(NodeConfig config, String nodeId, KeysetRegistry keysets, ProblemReporter problems,
       Clock clock) {
-    this.config = config;
-    this.keysets = keysets;
     this.users = new FileUserDirectory(new UserDirectoryFile(config.configDir()));
     this.lockouts = new LocalLockouts(config.lockout(), clock);
     this.revocations = new LocalRevocations(clock);
     this.view = new SingleNodeCluster(config.cluster().name(), nodeId);
-    this.applier = new LocalKeysetApplier(keysets, problems);
+    // Alone, the node is a cluster of one: every member (itself) verifies a new keyset at once,
+    // so it signs at once.
+    this.lifecycle = new KeysetLifecycle(nodeId, new InMemoryKeysetStore(nodeId), keysets,
+        new KeysetPersistence(config.configDir()), problems,
+        new KeysetPlanner(nodeId, Duration.ZERO, config.tokens().maxDuration()), clock, () -> true);
+  }
+
+  /** A standalone topology with its keyset lifecycle running (first pass done). */
+  static StandaloneTopology start(NodeConfig config, String nodeId, KeysetRegistry keysets,
+      ProblemReporter problems, Clock clock) throws Exception {
+    StandaloneTopology topology = new StandaloneTopology(config, nodeId, keysets, problems, clock);
+    topology.lifecycle.start(TICK);
+    return topology;
   }
 
   @Override
@@ -65,24 +77,13 @@ final class StandaloneTopology implements Topology {
 
   @Override
   public Consumer<KeysetScan> keysetSink() {
-    return applier;
+    return lifecycle;
   }
 
   /** Alone, revoking means deleting the keyset's files and forgetting it. */
   @Override
   public KeysetRevoker revoker() {
-    return kid -> {
-      if (!KeysetName.isValid(kid) || keysets.get(kid).isEmpty()) {
-        return false;
-      }
-      try {
-        KeysetFiles.deleteFrom(config.configDir(), KeysetName.of(kid));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      keysets.remove(kid);
-      return true;
-    };
+    return lifecycle::revoke;
   }
 
   @Override
@@ -97,6 +98,6 @@ final class StandaloneTopology implements Topology {
 
   @Override
   public void close() {
-    // Nothing outlives the node.
+    lifecycle.close();
   }
 }

@@ -1,15 +1,18 @@
 package io.keepcluster.node.cluster;
 
-import io.keepcluster.node.Topology;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.grid.Grid;
-import io.keepcluster.node.health.ClusterView;
-import io.keepcluster.node.health.ProblemReporter;
-import io.keepcluster.node.health.Problems;
 import io.keepcluster.node.keys.KeysetRegistry;
 import io.keepcluster.node.keys.KeysetScan;
+import io.keepcluster.node.keys.lifecycle.KeysetLifecycle;
+import io.keepcluster.node.keys.lifecycle.KeysetPersistence;
+import io.keepcluster.node.keys.lifecycle.KeysetPlanner;
 import io.keepcluster.node.management.KeysetRevoker;
+import io.keepcluster.node.status.ClusterView;
+import io.keepcluster.node.status.ProblemReporter;
+import io.keepcluster.node.status.Problems;
 import io.keepcluster.node.tokens.Revocations;
+import io.keepcluster.node.topology.Topology;
 import io.keepcluster.node.users.LockoutRegistry;
 import io.keepcluster.node.users.UserLookup;
 import io.keepcluster.shared.cluster.ClusterSecret;
@@ -17,7 +20,6 @@ import io.keepcluster.shared.cluster.ClusterSecret;
 import io.keepcluster.shared.users.UserDirectoryFile;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -48,13 +50,13 @@ public final class ClusterTopology implements Topology {
   static final String LOGOUTS = "keepcluster.logouts";
 
   private final Grid grid;
-  private final ClusterKeysetSync keysets;
+  private final KeysetLifecycle keysets;
   private final ClusterUserDirectory users;
   private final ClusterLockouts lockouts;
   private final ClusterRevocations revocations;
   private final ScheduledExecutorService userSync;
 
-  private ClusterTopology(Grid grid, ClusterKeysetSync keysets, ClusterUserDirectory users,
+  private ClusterTopology(Grid grid, KeysetLifecycle keysets, ClusterUserDirectory users,
       ClusterLockouts lockouts, ClusterRevocations revocations) {
     this.grid = grid;
     this.keysets = keysets;
@@ -87,10 +89,12 @@ public final class ClusterTopology implements Topology {
       if (!grid.awaitConfirmed(CONFIRM_WAIT)) {
         LOG.error("event=cluster_secret_unconfirmed node={} action=applying_and_publishing_nothing", nodeId);
       }
-      ClusterCipher cipher = new ClusterCipher(subKey(master, "keyset private keys"), new SecureRandom());
-      ClusterKeysetSync sync = new ClusterKeysetSync(grid, grid.map(KEYSETS, "keyset"),
-          grid.map(ACKS, "keyset-ack"), cipher, registry, new KeysetPersistence(config.configDir()),
-          keysetProblems, clock, ACK_TIMEOUT, config.tokens().maxDuration());
+      GridKeysetStore store = new GridKeysetStore(grid, grid.map(KEYSETS, "keyset"),
+          grid.map(ACKS, "keyset-ack"), clock);
+      KeysetLifecycle sync = new KeysetLifecycle(nodeId, store, registry,
+          new KeysetPersistence(config.configDir()), keysetProblems,
+          new KeysetPlanner(nodeId, ACK_TIMEOUT, config.tokens().maxDuration()), clock,
+          () -> grid.trust().confirmed());
       sync.start(SYNC_EVERY);
       ClusterTopology topology = new ClusterTopology(grid, sync,
           new ClusterUserDirectory(grid.map(USERS, "user"), new UserDirectoryFile(config.configDir())),

@@ -1,6 +1,6 @@
 package io.keepcluster.node.config;
 
-import io.keepcluster.node.health.Problems;
+import io.keepcluster.node.status.Problems;
 import io.vertx.core.json.JsonObject;
 import io.keepcluster.shared.config.ConfigFileException;
 import io.keepcluster.shared.config.ConfigOverlay;

@@ -2,8 +2,8 @@ package io.keepcluster.node.grid;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
-import io.keepcluster.node.health.Intruder;
-import io.keepcluster.node.health.Problems;
+import io.keepcluster.node.status.Intruder;
+import io.keepcluster.node.status.Problems;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;

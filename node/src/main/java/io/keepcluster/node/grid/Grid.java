@@ -1,9 +1,9 @@
 package io.keepcluster.node.grid;
 
 import io.keepcluster.node.config.ClusterSettings;
-import io.keepcluster.node.health.ClusterView;
-import io.keepcluster.node.health.Intruder;
-import io.keepcluster.node.health.Problems;
+import io.keepcluster.node.status.ClusterView;
+import io.keepcluster.node.status.Intruder;
+import io.keepcluster.node.status.Problems;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.keepcluster.node.grid;
 
-import io.keepcluster.node.health.Problems;
+import io.keepcluster.node.status.Problems;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;

@@ -4,6 +4,10 @@ import io.keepcluster.node.keys.KeyRing;
 import io.keepcluster.node.keys.KeyRingSnapshot;
 import io.keepcluster.node.keys.KeySource;
 import io.keepcluster.node.keys.VerifyingCredential;
+import io.keepcluster.node.status.ClusterView;
+import io.keepcluster.node.status.Intruder;
+import io.keepcluster.node.status.KeyStatusSource;
+import io.keepcluster.node.status.Problems;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -11,7 +11,8 @@ public final class JsonErrors {
 
   private JsonErrors() {}
 
-  public static void install(Router router) {
+  /** Installs the JSON error pages on {@code router} and returns it. */
+  public static Router install(Router router) {
     router.errorHandler(404, ctx -> ErrorResponses.send(ctx, 404, "Not found", ctx.request().path()));
     router.errorHandler(405, ctx -> ErrorResponses.send(ctx, 405, "Method not allowed"));
     router.errorHandler(413, ctx -> ErrorResponses.send(ctx, 413,
@@ -23,5 +24,6 @@ public final class JsonErrors {
       }
       ErrorResponses.send(ctx, 500, "Internal error");
     });
+    return router;
   }
 }

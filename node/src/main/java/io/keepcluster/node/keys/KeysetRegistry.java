@@ -1,6 +1,6 @@
 package io.keepcluster.node.keys;
 
-import io.keepcluster.node.health.KeyStatusSource;
+import io.keepcluster.node.status.KeyStatusSource;
 import io.keepcluster.shared.keys.Keyset;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -147,6 +147,17 @@ public final class KeysetRegistry implements KeyStatusSource {
     return entries.values().stream().map(Entry::keyset).toList();
   }
 
+  /** What this node holds, by kid: the lifecycle planner's view of the registry. */
+  public synchronized Map<String, Held> held() {
+    Map<String, Held> held = new LinkedHashMap<>();
+    entries.forEach((kid, entry) -> held.put(kid,
+        new Held(entry.keyset().fingerprint(), entry.signable(), entry.retired())));
+    return held;
+  }
+
+  /** One keyset as this node holds it: which key, may it sign, is it retired. */
+  public record Held(String fingerprint, boolean signable, boolean retired) {}
+
   public synchronized boolean isRetired(String kid) {
     Entry entry = entries.get(kid);
     return entry != null && entry.retired();
@@ -164,8 +175,8 @@ public final class KeysetRegistry implements KeyStatusSource {
           ? Optional.of(entry.retiredAt().orElse(clock.instant()).plus(maxTokenLifetime))
           : Optional.empty();
       verifiers.add(KeysetCredentials.verifying(entry.keyset(), until));
-      KeysetState state = entry.retired() ? KeysetState.RETIRING
-          : signer.isPresent() && signer.get() == entry ? KeysetState.SIGNING : KeysetState.VERIFYING;
+      KeysetStatus state = entry.retired() ? KeysetStatus.RETIRING
+          : signer.isPresent() && signer.get() == entry ? KeysetStatus.SIGNING : KeysetStatus.VERIFYING;
       view.add(new JsonObject().put("kid", entry.keyset().kid()).put("alg", entry.keyset().jwsAlgorithm())
           .put("state", state.label()));
     }
@@ -179,7 +190,7 @@ public final class KeysetRegistry implements KeyStatusSource {
   }
 
   /** How many keysets are in {@code state} right now (for metrics). */
-  public long count(KeysetState state) {
+  public long count(KeysetStatus state) {
     return stateView.stream().filter(view -> state.label().equals(view.getString("state"))).count();
   }
 

@@ -1,7 +1,7 @@
 package io.keepcluster.node.management;
 
 import io.keepcluster.node.health.HealthReporter;
-import io.keepcluster.node.health.KeyStatusSource;
+import io.keepcluster.node.status.KeyStatusSource;
 import io.keepcluster.node.http.ApiRoutes;
 import io.keepcluster.node.http.ErrorResponses;
 import io.keepcluster.node.http.JsonErrors;

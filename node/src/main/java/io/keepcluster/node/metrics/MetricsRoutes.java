@@ -1,11 +1,10 @@
 package io.keepcluster.node.metrics;
 
-import io.keepcluster.node.http.JsonErrors;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
-/** {@code GET /metrics} in Prometheus text format on METRICSPORT. */
+/** {@code GET /metrics} in Prometheus text format on METRICSPORT (the caller adds the JSON error pages). */
 public final class MetricsRoutes {
 
   private MetricsRoutes() {}
@@ -15,7 +14,6 @@ public final class MetricsRoutes {
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(registry.scrape()));
-    JsonErrors.install(router);
     return router;
   }
 }

@@ -1,8 +1,8 @@
 package io.keepcluster.node.metrics;
 
-import io.keepcluster.node.health.ClusterView;
+import io.keepcluster.node.status.ClusterView;
 import io.keepcluster.node.keys.KeysetRegistry;
-import io.keepcluster.node.keys.KeysetState;
+import io.keepcluster.node.keys.KeysetStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -34,7 +34,7 @@ public final class NodeMetrics {
     }
     Gauge.builder("keepcluster.cluster.intruders", cluster, c -> c.intruders().size())
         .description("Members in the grid that could not prove the cluster secret").register(registry);
-    for (KeysetState state : KeysetState.values()) {
+    for (KeysetStatus state : KeysetStatus.onNode()) {
       Gauge.builder("keepcluster.keysets", keysets, k -> k.count(state)).tag("state", state.label())
           .description("Keysets on this node by state").register(registry);
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.keepcluster.node.config.ClusterSettings;
-import io.keepcluster.node.health.Problems;
+import io.keepcluster.node.status.Problems;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -10,7 +10,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.keepcluster.node.config.ClusterSettings;
-import io.keepcluster.node.health.Problems;
+import io.keepcluster.node.status.Problems;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;

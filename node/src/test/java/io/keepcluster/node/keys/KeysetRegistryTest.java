@@ -135,6 +135,6 @@ class KeysetRegistryTest {
     assertEquals("retiring", registry.keysets().getJsonObject(0).getString("state"));
     assertEquals("signing", registry.keysets().getJsonObject(1).getString("state"));
     assertEquals("n1", registry.keysets().getJsonObject(1).getJsonArray("nodes").getString(0));
-    assertEquals(1, registry.count(KeysetState.SIGNING));
+    assertEquals(1, registry.count(KeysetStatus.SIGNING));
   }
 }

@@ -1,6 +1,6 @@
-package io.keepcluster.node;
+package io.keepcluster.node.topology;
 
-import io.keepcluster.node.health.ClusterView;
+import io.keepcluster.node.status.ClusterView;
 import io.keepcluster.node.keys.KeysetScan;
 import io.keepcluster.node.management.KeysetRevoker;
 import io.keepcluster.node.tokens.Revocations;

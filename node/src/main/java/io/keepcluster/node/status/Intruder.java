@@ -1,4 +1,4 @@
-package io.keepcluster.node.health;
+package io.keepcluster.node.status;
 
 /**
  * A cluster member that could not prove the cluster secret (or claims another member's node id):

@@ -1,6 +1,5 @@
-package io.keepcluster.node.cluster;
+package io.keepcluster.node.keys.lifecycle;
 
-import io.keepcluster.shared.keys.Keyset;
 import io.keepcluster.shared.keys.KeysetExistsException;
 import io.keepcluster.shared.keys.KeysetFiles;
 import io.keepcluster.shared.keys.KeysetName;
@@ -11,14 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes replicated keysets into this node's own folder, so any node can restart alone with
  * every key. Never overwrites a file: a NAME whose files exist is left alone (a different key
- * there is a conflict the sync reports). Copies written here carry {@code "replicatedFrom"} in
+ * there is a conflict the lifecycle reports). Copies written here carry {@code "replicatedFrom"} in
  * their descriptor, which is how a later retirement knows the copy is ours to deactivate.
  */
 public final class KeysetPersistence {
@@ -33,12 +31,12 @@ public final class KeysetPersistence {
   }
 
   /** Writes the four files unless any of them already exists; true when it wrote them. */
-  boolean persist(KeysetRecord record, Keyset keyset, Map<String, String> problems) {
-    KeysetName name = keyset.name();
+  boolean persist(KeysetRecord record, Map<String, String> problems) {
+    KeysetName name = KeysetName.of(record.kid());
     if (KeysetFiles.fileNames(name).stream().anyMatch(f -> Files.exists(dir.resolve(f)))) {
       return false;
     }
-    KeysetFiles files = keyset.files();
+    KeysetFiles files = record.files();
     JsonObject descriptor = new JsonObject(files.descriptorJson()).put(REPLICATED_FROM, record.origin());
     try {
       new KeysetFiles(name, descriptor.encodePrettily(), files.certificatePem(), files.privateKeyPem(),
@@ -54,11 +52,8 @@ public final class KeysetPersistence {
     }
   }
 
-  /** Rewrites this node's replicated copy with {@code "active": false}, so a restart keeps it retired. */
-  void markRetired(String kid, String fingerprint, Optional<String> localFingerprint) {
-    if (!localFingerprint.map(fingerprint::equals).orElse(false)) {
-      return;
-    }
+  /** Rewrites this node's replicated copy (never the operator's own files) with {@code "active": false}, so a restart keeps it retired. */
+  void markRetired(String kid) {
     Path descriptorFile = dir.resolve(kid + ".json");
     try {
       JsonObject descriptor = new JsonObject(Files.readString(descriptorFile, StandardCharsets.UTF_8));
@@ -75,11 +70,8 @@ public final class KeysetPersistence {
     }
   }
 
-  /** Deletes the four files of {@code kid}, only if they hold the key being removed. */
-  void delete(String kid, String fingerprint, Optional<String> localFingerprint) {
-    if (!localFingerprint.map(fingerprint::equals).orElse(false)) {
-      return;
-    }
+  /** Deletes the four files of {@code kid} (the planner checked they hold the key being removed). */
+  void delete(String kid) {
     try {
       KeysetFiles.deleteFrom(dir, KeysetName.of(kid));
     } catch (IOException e) {

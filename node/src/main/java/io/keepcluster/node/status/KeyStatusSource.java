@@ -1,4 +1,4 @@
-package io.keepcluster.node.health;
+package io.keepcluster.node.status;
 
 import io.vertx.core.json.JsonArray;
 

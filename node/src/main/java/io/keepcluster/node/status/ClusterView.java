@@ -1,4 +1,4 @@
-package io.keepcluster.node.health;
+package io.keepcluster.node.status;
 
 import java.util.List;
 import java.util.Map;

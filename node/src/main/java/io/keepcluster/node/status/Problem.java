@@ -1,4 +1,4 @@
-package io.keepcluster.node.health;
+package io.keepcluster.node.status;
 
 /** Something an operator must fix: which file (or component) and why. Never holds key material. */
 public record Problem(String file, String error) {}

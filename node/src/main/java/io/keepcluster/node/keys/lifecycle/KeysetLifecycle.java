@@ -1,0 +1,300 @@
+package io.keepcluster.node.keys.lifecycle;
+
+import io.keepcluster.node.keys.KeysetRegistry;
+import io.keepcluster.node.keys.KeysetScan;
+import io.keepcluster.node.keys.lifecycle.KeysetAction.Ack;
+import io.keepcluster.node.keys.lifecycle.KeysetAction.DeleteFiles;
+import io.keepcluster.node.keys.lifecycle.KeysetAction.Expire;
+import io.keepcluster.node.keys.lifecycle.KeysetAction.Forget;
+import io.keepcluster.node.keys.lifecycle.KeysetAction.LoadVerifying;
+import io.keepcluster.node.keys.lifecycle.KeysetAction.MarkCopyRetired;
+import io.keepcluster.node.keys.lifecycle.KeysetAction.MarkSignable;
+import io.keepcluster.node.keys.lifecycle.KeysetAction.Persist;
+import io.keepcluster.node.keys.lifecycle.KeysetAction.Publish;
+import io.keepcluster.node.keys.lifecycle.KeysetAction.ReportProblem;
+import io.keepcluster.node.keys.lifecycle.KeysetAction.RetireInStore;
+import io.keepcluster.node.keys.lifecycle.KeysetAction.RetireLocally;
+import io.keepcluster.node.keys.lifecycle.KeysetAction.RevokeInStore;
+import io.keepcluster.node.status.ProblemReporter;
+import io.keepcluster.shared.keys.Keyset;
+import io.keepcluster.shared.keys.KeysetLoadException;
+import io.keepcluster.shared.keys.KeysetLoader;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the keyset lifecycle of this node, alone or in a cluster: on one thread, each pass reads
+ * the store, asks the {@link KeysetPlanner} what to do and does it to the store, the
+ * {@link KeysetRegistry} and the folder. Scans, store changes and a periodic tick only trigger a
+ * pass; the tick is the backstop for a lost event.
+ *
+ * <p>A node that is not {@linkplain #KeysetLifecycle trusted} (wrong cluster secret) applies and
+ * publishes nothing and says so on {@code /health}.
+ */
+public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeysetLifecycle.class);
+  private static final String TRUST_PROBLEM_FILE = "cluster";
+  private static final String TRUST_PROBLEM = "KEEP_CLUSTER_SECRET does not match the cluster's secret:"
+      + " this node applies no replicated keyset and publishes nothing";
+  /** A plan whose publish lost a race is planned again with the winner; this bounds the retries. */
+  private static final int MAX_REPLANS = 3;
+  /** How long a scan waits for its pass before the scan thread moves on. */
+  private static final Duration SCAN_WAIT = Duration.ofSeconds(10);
+
+  private final String nodeId;
+  private final KeysetStore store;
+  private final KeysetRegistry registry;
+  private final KeysetPersistence persistence;
+  private final ProblemReporter problems;
+  private final KeysetPlanner planner;
+  private final Clock clock;
+  private final BooleanSupplier trusted;
+  private final KeysetLoader loader = new KeysetLoader();
+  private final ScheduledExecutorService executor;
+  private final AtomicBoolean passQueued = new AtomicBoolean();
+  /** Keysets opened from records, by fingerprint (loading parses and checks keys: not free). */
+  private final Map<String, Keyset> opened = new HashMap<>();
+  private volatile KeysetScan lastScan = new KeysetScan(Map.of(), Set.of(), Map.of());
+  private volatile Map<String, List<String>> verifiedBy = Map.of();
+  private KeysetMemory memory = KeysetMemory.EMPTY;
+  private volatile boolean scanArrived;
+  private boolean firstScanReported;
+
+  /**
+   * @param trusted false while this node cannot prove the cluster secret: it then touches nothing
+   */
+  public KeysetLifecycle(String nodeId, KeysetStore store, KeysetRegistry registry, KeysetPersistence persistence,
+      ProblemReporter problems, KeysetPlanner planner, Clock clock, BooleanSupplier trusted) {
+    this.nodeId = nodeId;
+    this.store = store;
+    this.registry = registry;
+    this.persistence = persistence;
+    this.problems = problems;
+    this.planner = planner;
+    this.clock = clock;
+    this.trusted = trusted;
+    this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "keepcluster-keysets");
+      thread.setDaemon(true);
+      return thread;
+    });
+    registry.nodesOf(kid -> verifiedBy.getOrDefault(kid, List.of()));
+  }
+
+  /** Subscribes to store changes, runs the first pass (blocking) and then one every {@code periodic}. */
+  public void start(Duration periodic) throws InterruptedException, ExecutionException, TimeoutException {
+    if (!trusted.getAsBoolean()) {
+      LOG.error("event=cluster_secret_mismatch node={} action=applying_and_publishing_nothing", nodeId);
+    }
+    store.onChange(this::trigger);
+    passNow().get(60, TimeUnit.SECONDS);
+    executor.scheduleWithFixedDelay(this::passQuietly, periodic.toMillis(), periodic.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether this node proved the cluster secret (and so applies and publishes keysets). */
+  public boolean trusted() {
+    return trusted.getAsBoolean();
+  }
+
+  /** The watcher's sink: remember the scan and apply it; returns once applied (or after a bound). */
+  @Override
+  public void accept(KeysetScan scan) {
+    lastScan = scan;
+    scanArrived = true;
+    try {
+      passNow().get(SCAN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("event=keyset_pass_slow node={} reason=\"{}\"", nodeId, e.toString());
+    }
+  }
+
+  /** Runs a pass now (after any queued one); the future completes when it is done. */
+  public Future<?> passNow() {
+    return executor.submit(this::passQuietly);
+  }
+
+  /**
+   * Removes {@code kid} everywhere at once (management "revoke"): a tombstone keeps any node from
+   * publishing it again, and every node forgets it and deletes its files. Blocking.
+   *
+   * @return false when the cluster has no such live keyset
+   */
+  public boolean revoke(String kid) {
+    try {
+      return executor.submit(() -> {
+        Optional<RevokeInStore> revoke = planner.revoke(kid, store.records());
+        if (revoke.isEmpty() || !trusted.getAsBoolean()) {
+          return false;
+        }
+        store.update(revoke.get().revoked());
+        LOG.warn("event=keyset_revoked kid={} node={}", kid, nodeId);
+        passQuietly();
+        return true;
+      }).get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while revoking " + kid, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot revoke " + kid + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void trigger() {
+    if (passQueued.compareAndSet(false, true)) {
+      executor.execute(this::passQuietly);
+    }
+  }
+
+  private void passQuietly() {
+    passQueued.set(false);
+    try {
+      pass();
+    } catch (RuntimeException e) {
+      // The grid throws while a member merges or shuts down; the next pass tries again.
+      LOG.warn("event=keyset_pass_failed node={} reason=\"{}\"", nodeId, e.toString());
+    }
+  }
+
+  private void pass() {
+    KeysetScan scan = lastScan;
+    // At start-up nothing is being copied yet: the first scan's problems are reported at once.
+    boolean firstScan = scanArrived && !firstScanReported;
+    if (!trusted.getAsBoolean()) {
+      Map<String, String> current = new HashMap<>(scan.problems());
+      current.put(TRUST_PROBLEM_FILE, TRUST_PROBLEM);
+      problems.update(current, true);
+      firstScanReported |= firstScan;
+      return;
+    }
+    for (int attempt = 1; ; attempt++) {
+      Map<String, KeysetRecord> records = store.records();
+      Map<String, Map<String, String>> acks = new HashMap<>();
+      records.forEach((kid, record) -> {
+        if (!record.status().tombstone()) {
+          acks.put(kid, store.acks(kid));
+        }
+      });
+      KeysetPlanner.Plan plan = planner.plan(new KeysetPlanner.Observation(scan, records, acks,
+          store.members(), registry.held(), memory, clock.instant()));
+      Optional<Map<String, String>> current = execute(plan);
+      if (current.isPresent()) {
+        verifiedBy = plan.verifiedBy();
+        problems.update(current.get(), firstScan);
+        firstScanReported |= firstScan;
+        return;
+      }
+      if (attempt >= MAX_REPLANS) {
+        LOG.warn("event=keyset_pass_unsettled node={} attempts={}", nodeId, attempt);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Carries out a plan in order. Returns the problems to report, or empty when a publish lost a
+   * race (the rest of the plan assumed it won: plan again with the winner).
+   */
+  private Optional<Map<String, String>> execute(KeysetPlanner.Plan plan) {
+    Map<String, String> current = new HashMap<>();
+    Set<String> failed = new HashSet<>();
+    KeysetMemory next = plan.next();
+    for (KeysetAction action : plan.actions()) {
+      if (!(action instanceof ReportProblem) && failed.contains(action.kid())) {
+        continue;
+      }
+      if (action instanceof ReportProblem p) {
+        current.put(p.file(), p.reason());
+      } else if (action instanceof Publish p) {
+        KeysetRecord winner = store.publishIfAbsent(p.record());
+        if (!winner.fingerprint().equals(p.record().fingerprint())) {
+          LOG.info("event=keyset_publish_lost kid={} node={} winner={}", p.kid(), nodeId, winner.origin());
+          return Optional.empty();
+        }
+        LOG.info("event=keyset_published kid={} node={} status={}", p.kid(), nodeId,
+            p.record().status().label());
+      } else if (action instanceof RetireInStore r) {
+        store.update(r.retired());
+        LOG.info("event=keyset_retired_cluster_wide kid={} node={}", r.kid(), nodeId);
+      } else if (action instanceof RevokeInStore r) {
+        store.update(r.revoked());
+      } else if (action instanceof Expire e) {
+        store.update(e.gone());
+        LOG.info("event=keyset_expired kid={} reason=retired_tokens_expired", e.kid());
+      } else if (action instanceof LoadVerifying l) {
+        Optional<Keyset> keyset = open(l.record(), current);
+        if (keyset.isEmpty()) {
+          failed.add(l.kid());
+        } else {
+          registry.put(keyset.get(), false);
+        }
+      } else if (action instanceof MarkSignable m) {
+        if (!m.silent().isEmpty()) {
+          LOG.warn("event=keyset_activation_fallback kid={} silent_members={}", m.kid(), m.silent());
+        }
+        registry.markSignable(m.kid());
+        LOG.info("event=keyset_signable kid={} node={} verified_by={}", m.kid(), nodeId, m.verifiedBy());
+      } else if (action instanceof RetireLocally r) {
+        registry.retire(r.kid(), r.at());
+      } else if (action instanceof Persist p) {
+        if (persistence.persist(p.record(), current)) {
+          next = next.persisted(p.kid(), p.record().fingerprint(), System.nanoTime());
+        }
+      } else if (action instanceof MarkCopyRetired m) {
+        persistence.markRetired(m.kid());
+      } else if (action instanceof DeleteFiles d) {
+        persistence.delete(d.kid());
+      } else if (action instanceof Ack a) {
+        store.ack(a.kid(), nodeId, a.fingerprint());
+      } else if (action instanceof Forget f) {
+        registry.get(f.kid()).ifPresent(k -> opened.remove(k.fingerprint()));
+        registry.remove(f.kid());
+      }
+    }
+    memory = next;
+    return Optional.of(current);
+  }
+
+  private Optional<Keyset> open(KeysetRecord record, Map<String, String> current) {
+    Keyset cached = opened.get(record.fingerprint());
+    if (cached != null && cached.kid().equals(record.kid())) {
+      return Optional.of(cached);
+    }
+    try {
+      Keyset keyset = loader.load(record.files());
+      if (!keyset.fingerprint().equals(record.fingerprint())) {
+        throw new KeysetLoadException(record.kid() + ".json", "fingerprint does not match the record");
+      }
+      opened.put(record.fingerprint(), keyset);
+      return Optional.of(keyset);
+    } catch (KeysetLoadException e) {
+      current.put(record.kid() + " (replicated)", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
