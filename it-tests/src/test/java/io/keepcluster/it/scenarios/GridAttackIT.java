@@ -233,7 +233,7 @@ class GridAttackIT extends ThreeNodeCluster {
     joinRogue(null);
     Map<String, Integer> wiped = wipe(rogue.maps("lockout"));
     System.out.println("[it] attack clear-lockout: removed entries " + wiped);
-    Waits.staysFor(STAYS, "carol stays locked").untilAsserted(() -> {
+    Waits.holdsFor(STAYS, "carol stays locked", () -> {
       for (NodeProcess n : cluster.nodes()) {
         NodeClient.Reply r = n.client().login("carol", password);
         assertEquals(401, r.status(), "carol (locked out) logged in on " + n.id()
@@ -258,7 +258,7 @@ class GridAttackIT extends ThreeNodeCluster {
     joinRogue(null);
     Map<String, Integer> wiped = wipe(rogue.maps("logout"));
     System.out.println("[it] attack clear-logout: removed entries " + wiped);
-    Waits.staysFor(STAYS, "logged-out token stays refused").untilAsserted(() -> {
+    Waits.holdsFor(STAYS, "logged-out token stays refused", () -> {
       for (NodeProcess n : cluster.nodes()) {
         NodeClient.Reply r = n.client().userinfo(token);
         assertEquals(401, r.status(), "a logged-out token was accepted again on " + n.id()
@@ -294,7 +294,7 @@ class GridAttackIT extends ThreeNodeCluster {
     int written = rogue.restore(snapshot);
     System.out.println("[it] attack replay: rolled " + snapshot.size() + " maps back to the snapshot taken before"
         + " the revoke of " + revoked.name() + " (" + written + " writes)");
-    Waits.staysFor(STAYS, revoked.name() + " stays revoked").untilAsserted(() -> {
+    Waits.holdsFor(STAYS, revoked.name() + " stays revoked", () -> {
       for (NodeProcess n : cluster.nodes()) {
         String attack = " after a rogue member replayed the grid from before the revoke";
         Health h = n.client().health();
@@ -346,7 +346,7 @@ class GridAttackIT extends ThreeNodeCluster {
     System.out.println("[it] attack keyset-records: removed " + wiped + ", forged " + forged);
 
     String attack = " after a rogue member removed the keyset records " + wiped + " and forged " + forged;
-    Waits.staysFor(STAYS, keyset.name() + " keeps signing").untilAsserted(() -> {
+    Waits.holdsFor(STAYS, keyset.name() + " keeps signing", () -> {
       for (NodeProcess n : cluster.nodes()) {
         Health h = n.client().health();
         assertEquals(keyset.name(), h.signing(), n.id() + " stopped signing with " + keyset.name() + attack + ": " + h);
@@ -428,7 +428,7 @@ class GridAttackIT extends ThreeNodeCluster {
   }
 
   private void assertMalloryRefused(String password, String attack) {
-    Waits.staysFor(STAYS, "mallory refused").untilAsserted(() -> {
+    Waits.holdsFor(STAYS, "mallory refused", () -> {
       for (NodeProcess n : cluster.nodes()) {
         NodeClient.Reply r = n.client().login("mallory", password);
         assertEquals(401, r.status(), "mallory logged in on " + n.id() + " after " + attack + ": " + brief(r.body()));
