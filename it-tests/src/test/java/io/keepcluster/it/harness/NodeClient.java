@@ -34,12 +34,12 @@ public final class NodeClient {
 
   private final String node;
   private final NodeProcess.Ports ports;
-  private final String adminPassword;
+  private final String managementPassword;
 
-  NodeClient(String node, NodeProcess.Ports ports, String adminPassword) {
+  NodeClient(String node, NodeProcess.Ports ports, String managementPassword) {
     this.node = node;
     this.ports = ports;
-    this.adminPassword = adminPassword;
+    this.managementPassword = managementPassword;
   }
 
   public String node() {
@@ -90,7 +90,7 @@ public final class NodeClient {
   }
 
   public Reply management(String method, String path) {
-    String basic = Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
+    String basic = Base64.getEncoder().encodeToString(("admin:" + managementPassword).getBytes(StandardCharsets.UTF_8));
     return send(HttpRequest.newBuilder(uri(ports.management(), path))
         .header("Authorization", "Basic " + basic)
         .method(method, HttpRequest.BodyPublishers.noBody()));
