@@ -28,7 +28,7 @@ public final class LoginService {
     this.lockouts = lockouts;
   }
 
-  public Optional<UserRecord> authenticate(String username, char[] password) {
+  public LoginOutcome authenticate(String username, char[] password) {
     boolean admitted = lockouts.tryBegin(username);
     Optional<UserRecord> user = users.find(username);
     boolean matches = user.isPresent()
@@ -39,10 +39,11 @@ public final class LoginService {
       lockouts.finish(username, succeeded);
     }
     if (succeeded) {
-      return user;
+      return LoginOutcome.succeeded(user.get());
     }
-    String reason = !admitted ? "suspended" : user.isEmpty() ? "unknown_user" : "wrong_password";
-    LOG.info("event=login_failed user={} reason={}", LogSafe.value(username), reason);
-    return Optional.empty();
+    LoginOutcome.Reason reason = !admitted ? LoginOutcome.Reason.SUSPENDED
+        : user.isEmpty() ? LoginOutcome.Reason.UNKNOWN_USER : LoginOutcome.Reason.WRONG_PASSWORD;
+    LOG.info("event=login_failed user={} reason={}", LogSafe.value(username), reason.label());
+    return LoginOutcome.failed(reason);
   }
 }
