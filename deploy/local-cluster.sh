@@ -16,7 +16,8 @@ N=${1:-3}
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
 : "${KEEP_CLUSTER_SECRET:=$(head -c 24 /dev/urandom | base64)}"
 : "${KEEP_ADMIN_PASSWORD:=$(head -c 12 /dev/urandom | base64)}"
-export KEEP_CLUSTER_SECRET KEEP_ADMIN_PASSWORD
+: "${KEEP_MANAGEMENT_PASSWORD:=$(head -c 12 /dev/urandom | base64)}"
+export KEEP_CLUSTER_SECRET KEEP_ADMIN_PASSWORD KEEP_MANAGEMENT_PASSWORD
 members=""
 for i in $(seq 1 "$N"); do members="$members${members:+,}127.0.0.1:$((5700 + i))"; done
 for i in $(seq 1 "$N"); do
@@ -31,4 +32,4 @@ for i in $(seq 1 "$N"); do
   until grep -q '^ports ' "$BASE/node$i/out.log" 2>/dev/null; do sleep 0.5; done
   echo "node$i: $(grep '^ports ' "$BASE/node$i/out.log")"
 done
-echo "admin password: $KEEP_ADMIN_PASSWORD   (stop with: deploy/local-cluster.sh stop)"
+echo "admin password: $KEEP_ADMIN_PASSWORD   management password: $KEEP_MANAGEMENT_PASSWORD   (stop with: deploy/local-cluster.sh stop)"

@@ -148,7 +148,8 @@ public final class KeepClusterNode {
         new TokenIssuer(keyRing, config.tokens(), clock),
         new TokenVerifier(keyRing, config.tokens(), revocations, clock),
         logins, revocations, hashingPool, metrics);
-    ManagementAccounts accounts = new ManagementAccounts(config.managementAccounts(), hasher);
+    ManagementAccounts accounts = new ManagementAccounts(config.managementAccounts(), hasher,
+        topology.managementLockouts());
     ManagementRoutes.Services management = new ManagementRoutes.Services(accounts, hashingPool, health,
         config.configDir(), clock, watcher::scanNow, topology.revoker(), keysets);
 

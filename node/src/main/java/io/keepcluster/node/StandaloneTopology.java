@@ -30,6 +30,7 @@ final class StandaloneTopology implements Topology {
 
   private final FileUserDirectory users;
   private final LocalLockouts lockouts;
+  private final LocalLockouts managementLockouts;
   private final LocalRevocations revocations;
   private final ClusterView view;
   private final KeysetLifecycle lifecycle;
@@ -38,6 +39,7 @@ final class StandaloneTopology implements Topology {
       Clock clock) {
     this.users = new FileUserDirectory(new UserDirectoryFile(config.configDir()));
     this.lockouts = new LocalLockouts(config.lockout(), clock);
+    this.managementLockouts = new LocalLockouts(config.lockout(), clock);
     this.revocations = new LocalRevocations(clock);
     this.view = new SingleNodeCluster(config.cluster().name(), nodeId);
     // Alone, the node is a cluster of one: every member (itself) verifies a new keyset at once,
@@ -63,6 +65,11 @@ final class StandaloneTopology implements Topology {
   @Override
   public LockoutRegistry lockouts() {
     return lockouts;
+  }
+
+  @Override
+  public LockoutRegistry managementLockouts() {
+    return managementLockouts;
   }
 
   @Override

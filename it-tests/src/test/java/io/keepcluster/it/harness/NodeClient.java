@@ -34,12 +34,12 @@ public final class NodeClient {
 
   private final String node;
   private final NodeProcess.Ports ports;
-  private final String adminPassword;
+  private final String managementPassword;
 
-  NodeClient(String node, NodeProcess.Ports ports, String adminPassword) {
+  NodeClient(String node, NodeProcess.Ports ports, String managementPassword) {
     this.node = node;
     this.ports = ports;
-    this.adminPassword = adminPassword;
+    this.managementPassword = managementPassword;
   }
 
   public String node() {
@@ -74,6 +74,29 @@ public final class NodeClient {
         .POST(HttpRequest.BodyPublishers.ofString("{\"logout\":\"Yes\"}")));
   }
 
+  /** {@code GET /metrics} on METRICSPORT (Prometheus text). */
+  public Reply metrics() {
+    return send(HttpRequest.newBuilder(uri(ports.metrics(), "/metrics")).GET());
+  }
+
+  /** The value of one Prometheus counter line, e.g. {@code keepcluster_logins_total{outcome="ok"}}; 0 when absent. */
+  public double counter(String name, String label) {
+    for (String line : metrics().body().split("\n")) {
+      if (line.startsWith(name + "{") && line.contains(label)) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
+  }
+
+  /** Calls the management API as {@code account} with {@code password} (HTTP Basic). */
+  public Reply management(String account, String password, String method, String path) {
+    String basic = Base64.getEncoder().encodeToString((account + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return send(HttpRequest.newBuilder(uri(ports.management(), path))
+        .header("Authorization", "Basic " + basic)
+        .method(method, HttpRequest.BodyPublishers.noBody()));
+  }
+
   public Reply jwks() {
     return send(HttpRequest.newBuilder(api("/.well-known/jwks.json")).GET());
   }
@@ -90,7 +113,7 @@ public final class NodeClient {
   }
 
   public Reply management(String method, String path) {
-    String basic = Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
+    String basic = Base64.getEncoder().encodeToString(("admin:" + managementPassword).getBytes(StandardCharsets.UTF_8));
     return send(HttpRequest.newBuilder(uri(ports.management(), path))
         .header("Authorization", "Basic " + basic)
         .method(method, HttpRequest.BodyPublishers.noBody()));

@@ -42,7 +42,7 @@ public final class NodeProcess implements AutoCloseable {
   private final Path log;
   private final Path out;
   private final Map<String, String> env;
-  private final String adminPassword;
+  private final String managementPassword;
   private volatile Process process;
   private volatile Ports ports;
   private volatile NodeClient client;
@@ -55,7 +55,7 @@ public final class NodeProcess implements AutoCloseable {
     this.log = logDir.resolve(id + ".log");
     this.out = logDir.resolve(id + ".out");
     this.env = Map.copyOf(env);
-    this.adminPassword = env.getOrDefault("KEEP_ADMIN_PASSWORD", "");
+    this.managementPassword = env.getOrDefault("KEEP_MANAGEMENT_PASSWORD", "");
   }
 
   public String id() {
@@ -168,7 +168,7 @@ public final class NodeProcess implements AutoCloseable {
   public NodeClient client() {
     NodeClient c = client;
     if (c == null) {
-      c = new NodeClient(id, ports(), adminPassword);
+      c = new NodeClient(id, ports(), managementPassword);
       client = c;
     }
     return c;
@@ -303,6 +303,11 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /** The environment of a node that is part of no cluster. */
+  /** The management password the harness gives a node whose directory admin has {@code adminPassword}. */
+  public static String managementPassword(String adminPassword) {
+    return "console-" + adminPassword;
+  }
+
   public static Map<String, String> singleNodeEnv(String adminPassword) {
     Map<String, String> env = new HashMap<>();
     env.put("PORT", "0");
@@ -311,6 +316,8 @@ public final class NodeProcess implements AutoCloseable {
     env.put("METRICSPORT", "0");
     env.put("BIND", "127.0.0.1");
     env.put("KEEP_ADMIN_PASSWORD", adminPassword);
+    // The management account has its own secret (never the directory admin's).
+    env.put("KEEP_MANAGEMENT_PASSWORD", managementPassword(adminPassword));
     return env;
   }
 

@@ -12,18 +12,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Makes an empty or missing config folder usable: a bootstrap {@code admin} who can log in and
- * use the management console. The random password is printed once; {@code KEEP_ADMIN_PASSWORD}
- * sets it instead (and is then never printed).
+ * Makes an empty or missing config folder usable: a bootstrap directory user {@code admin} who
+ * can log in, and a management account {@code admin} for the console, each with its own password
+ * and hash. Random passwords are printed once; {@code KEEP_ADMIN_PASSWORD} and
+ * {@code KEEP_MANAGEMENT_PASSWORD} set them instead (and are then never printed).
  */
 public final class FirstStart {
 
   public static final String ADMIN = "admin";
   public static final String MANAGEMENT_FILE = "management.json";
+  public static final String ADMIN_PASSWORD_ENV = "KEEP_ADMIN_PASSWORD";
+  public static final String MANAGEMENT_PASSWORD_ENV = "KEEP_MANAGEMENT_PASSWORD";
   private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
   private final PasswordHasher hasher;
@@ -46,21 +50,34 @@ public final class FirstStart {
 
   public void initialise(Path dir, Map<String, String> env, PrintStream out) throws IOException {
     Files.createDirectories(dir);
-    String given = env.get("KEEP_ADMIN_PASSWORD");
-    char[] password = given != null && !given.isEmpty() ? given.toCharArray() : randomPassword();
-    String hash = hasher.hash(password);
-    new UserDirectoryFile(dir).upsert(new UserRecord(ADMIN, "CN=admin/O=KeepCluster", null,
-        UserRecord.DEFAULT_SCOPES, hash));
-    writeManagementAccounts(dir, hash);
-    if (given == null || given.isEmpty()) {
-      out.println("Created " + dir.toAbsolutePath() + " with bootstrap user 'admin', password: "
-          + new String(password) + "  (shown once; set KEEP_ADMIN_PASSWORD to choose it)");
-    } else {
-      out.println("Created " + dir.toAbsolutePath()
-          + " with bootstrap user 'admin' (password from KEEP_ADMIN_PASSWORD)");
+    // Two secrets, two hashes: the directory admin logs in on the API, the management admin
+    // runs the console. Guessing (or locking out) one says nothing about the other.
+    char[] userPassword = chosenOrRandom(env, ADMIN_PASSWORD_ENV);
+    char[] managementPassword = chosenOrRandom(env, MANAGEMENT_PASSWORD_ENV);
+    try {
+      new UserDirectoryFile(dir).upsert(new UserRecord(ADMIN, "CN=admin/O=KeepCluster", null,
+          UserRecord.DEFAULT_SCOPES, hasher.hash(userPassword)));
+      writeManagementAccounts(dir, hasher.hash(managementPassword));
+      out.println("Created " + dir.toAbsolutePath() + " with bootstrap user 'admin' "
+          + describe(env, ADMIN_PASSWORD_ENV, userPassword) + " and management account 'admin' "
+          + describe(env, MANAGEMENT_PASSWORD_ENV, managementPassword));
+      out.flush();
+    } finally {
+      Arrays.fill(userPassword, '\0');
+      Arrays.fill(managementPassword, '\0');
     }
-    out.flush();
-    java.util.Arrays.fill(password, '\0');
+  }
+
+  private char[] chosenOrRandom(Map<String, String> env, String variable) {
+    String given = env.get(variable);
+    return given != null && !given.isEmpty() ? given.toCharArray() : randomPassword();
+  }
+
+  /** The random password is shown once; a chosen one never is. */
+  private static String describe(Map<String, String> env, String variable, char[] password) {
+    String given = env.get(variable);
+    return given != null && !given.isEmpty() ? "(password from " + variable + ")"
+        : "(password: " + new String(password) + "  shown once; set " + variable + " to choose it)";
   }
 
   private static void writeManagementAccounts(Path dir, String hash) throws IOException {

@@ -10,15 +10,17 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Failed-login counts shared by every node, so five failures spread over the cluster suspend a
- * user everywhere. Each update runs under the grid's lock for that user (so parallel guesses on
- * several nodes never lose a count); records expire with the policy. A count removed from the grid
- * without an authentic record is put back by the sealed map: an intruder cannot unlock a user.
- * Blocking (remote calls): used from the login worker threads.
+ * username everywhere. Each reservation and settlement runs under the grid's lock for that name
+ * and reads the grid's newest record first, so parallel guesses on several nodes never exceed the
+ * limit. Records expire with the policy. A count removed from the grid without an authentic
+ * record is put back by the sealed map: an intruder cannot unlock anybody. Blocking (remote
+ * calls): used from the login worker threads.
  */
 public final class ClusterLockouts implements LockoutRegistry {
 
@@ -35,15 +37,23 @@ public final class ClusterLockouts implements LockoutRegistry {
   }
 
   @Override
-  public boolean isLocked(String username) {
-    return current(username).lockedAt(clock.instant());
+  public boolean tryBegin(String username) {
+    Instant now = clock.instant();
+    AtomicBoolean admitted = new AtomicBoolean();
+    lockouts.update(username, before -> {
+      FailedLogins current = decode(before);
+      Optional<FailedLogins> next = current.begin(policy, now);
+      admitted.set(next.isPresent());
+      return encode(next.orElse(current));
+    }, Optional.of(now.plus(policy.suspension())));
+    return admitted.get();
   }
 
   @Override
-  public void recordFailure(String username) {
+  public void finish(String username, boolean succeeded) {
     Instant now = clock.instant();
     GridValue written = lockouts.update(username,
-        before -> encode(decode(before).afterFailure(policy, now)),
+        before -> encode(decode(before).finish(policy, now, succeeded)),
         Optional.of(now.plus(policy.suspension())));
     FailedLogins next = decode(Optional.of(written.value()));
     if (next.justLocked(policy)) {
@@ -53,16 +63,8 @@ public final class ClusterLockouts implements LockoutRegistry {
   }
 
   @Override
-  public void recordSuccess(String username) {
-    if (current(username).failures() > 0) {
-      // An authentic "no failures" record: a removal would look like tampering to the others.
-      Instant now = clock.instant();
-      lockouts.update(username, before -> encode(FailedLogins.NONE), Optional.of(now.plus(policy.suspension())));
-    }
-  }
-
-  private FailedLogins current(String username) {
-    return decode(lockouts.get(username));
+  public boolean isLocked(String username) {
+    return decode(lockouts.get(username)).lockedAt(clock.instant());
   }
 
   private static JsonObject encode(FailedLogins state) {

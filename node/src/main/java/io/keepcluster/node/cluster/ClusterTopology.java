@@ -47,21 +47,24 @@ public final class ClusterTopology implements Topology {
   static final String ACKS = "keepcluster.keyset-acks";
   static final String USERS = "keepcluster.users";
   static final String LOCKOUTS = "keepcluster.lockouts";
+  static final String MANAGEMENT_LOCKOUTS = "keepcluster.management-lockouts";
   static final String LOGOUTS = "keepcluster.logouts";
 
   private final Grid grid;
   private final KeysetLifecycle keysets;
   private final ClusterUserDirectory users;
   private final ClusterLockouts lockouts;
+  private final ClusterLockouts managementLockouts;
   private final ClusterRevocations revocations;
   private final ScheduledExecutorService userSync;
 
   private ClusterTopology(Grid grid, KeysetLifecycle keysets, ClusterUserDirectory users,
-      ClusterLockouts lockouts, ClusterRevocations revocations) {
+      ClusterLockouts lockouts, ClusterLockouts managementLockouts, ClusterRevocations revocations) {
     this.grid = grid;
     this.keysets = keysets;
     this.users = users;
     this.lockouts = lockouts;
+    this.managementLockouts = managementLockouts;
     this.revocations = revocations;
     this.userSync = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "keepcluster-user-sync");
@@ -99,6 +102,7 @@ public final class ClusterTopology implements Topology {
       ClusterTopology topology = new ClusterTopology(grid, sync,
           new ClusterUserDirectory(grid.map(USERS, "user"), new UserDirectoryFile(config.configDir())),
           new ClusterLockouts(grid.map(LOCKOUTS, "lockout"), config.lockout(), clock),
+          new ClusterLockouts(grid.map(MANAGEMENT_LOCKOUTS, "management-lockout"), config.lockout(), clock),
           new ClusterRevocations(grid.map(LOGOUTS, "logout"), config.tokens().leeway()));
       topology.startUserSync();
       return topology;
@@ -142,6 +146,11 @@ public final class ClusterTopology implements Topology {
   @Override
   public LockoutRegistry lockouts() {
     return lockouts;
+  }
+
+  @Override
+  public LockoutRegistry managementLockouts() {
+    return managementLockouts;
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.keepcluster.node.metrics.NodeMetrics;
 import io.keepcluster.node.tokens.IssuedToken;
 import io.keepcluster.node.tokens.TokenIssuer;
 import io.keepcluster.node.tokens.TokenRequest;
+import io.keepcluster.node.users.LoginOutcome;
 import io.keepcluster.node.users.LoginService;
 import io.keepcluster.node.users.Scopes;
 import io.keepcluster.shared.users.UserRecord;
@@ -13,7 +14,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
-import java.util.Optional;
 
 /** {@code POST /api/v1/auth}: DRAPI's login, answering with its response shape. */
 final class LoginHandler implements Handler<RoutingContext> {
@@ -50,7 +50,7 @@ final class LoginHandler implements Handler<RoutingContext> {
       return;
     }
     // Password hashing is deliberately slow: never on the event loop.
-    hashing.<Optional<UserRecord>>executeBlocking(() -> {
+    hashing.<LoginOutcome>executeBlocking(() -> {
       try {
         return logins.authenticate(request.username(), request.password());
       } finally {
@@ -61,12 +61,14 @@ final class LoginHandler implements Handler<RoutingContext> {
         ErrorResponses.send(ctx, 500, "Login failed on the server");
         return;
       }
-      if (result.result().isEmpty()) {
-        metrics.login("failed");
+      LoginOutcome outcome = result.result();
+      if (outcome.user().isEmpty()) {
+        // One answer for every failure; the reason is counted for the operator only.
+        metrics.login(outcome.reason().label());
         ErrorResponses.send(ctx, 401, ErrorResponses.INVALID_CREDENTIALS);
         return;
       }
-      respond(ctx, result.result().get(), request.scope());
+      respond(ctx, outcome.user().get(), request.scope());
     });
   }
 

@@ -1,5 +1,6 @@
 package io.keepcluster.node.management;
 
+import io.keepcluster.node.users.LockoutRegistry;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -13,9 +14,11 @@ public final class ManagementAccounts {
 
   private final Map<String, String> hashes = new ConcurrentHashMap<>();
   private final PasswordHasher hasher;
+  private final LockoutRegistry lockouts;
 
-  public ManagementAccounts(JsonObject section, PasswordHasher hasher) {
+  public ManagementAccounts(JsonObject section, PasswordHasher hasher, LockoutRegistry lockouts) {
     this.hasher = hasher;
+    this.lockouts = lockouts;
     for (String name : section.fieldNames()) {
       Object account = section.getValue(name);
       if (account instanceof JsonObject o && o.getValue("passwordHash") instanceof String hash) {
@@ -28,12 +31,19 @@ public final class ManagementAccounts {
     return hashes.isEmpty();
   }
 
+  /**
+   * Same rules as a directory login: a guess is reserved in the management lockouts (cluster-wide,
+   * for unknown names too), one full verification always runs, and the guess is settled, so a
+   * brute force on the management port is suspended after the policy's attempts like a login.
+   */
   public boolean authenticate(String name, char[] password) {
+    boolean admitted = lockouts.tryBegin(name);
     String hash = hashes.get(name);
-    if (hash == null) {
-      hasher.verifyAgainstDummy(password);
-      return false;
+    boolean matches = hash != null ? hasher.verify(password, hash) : hasher.verifyAgainstDummy(password);
+    boolean succeeded = admitted && matches;
+    if (admitted) {
+      lockouts.finish(name, succeeded);
     }
-    return hasher.verify(password, hash);
+    return succeeded;
   }
 }

@@ -16,7 +16,11 @@ public interface Topology extends AutoCloseable {
 
   UserLookup users();
 
+  /** Failed logins of directory users. */
   LockoutRegistry lockouts();
+
+  /** Failed logins of management accounts: counted apart, so neither side can lock out the other. */
+  LockoutRegistry managementLockouts();
 
   Revocations revocations();
 

@@ -3,12 +3,15 @@ package io.keepcluster.node.users;
 import io.keepcluster.node.config.LockoutPolicy;
 import io.keepcluster.node.logging.LogSafe;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Node-local lockouts: N failures in a row suspend the user for the policy's duration. */
+/** Node-local lockouts: N failures in a row suspend the username for the policy's duration. */
 public final class LocalLockouts implements LockoutRegistry {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalLockouts.class);
@@ -23,22 +26,33 @@ public final class LocalLockouts implements LockoutRegistry {
   }
 
   @Override
-  public boolean isLocked(String username) {
-    return states.getOrDefault(username, FailedLogins.NONE).lockedAt(clock.instant());
+  public boolean tryBegin(String username) {
+    Instant now = clock.instant();
+    AtomicBoolean admitted = new AtomicBoolean();
+    states.compute(username, (name, state) -> {
+      FailedLogins current = state == null ? FailedLogins.NONE : state;
+      Optional<FailedLogins> next = current.begin(policy, now);
+      admitted.set(next.isPresent());
+      return next.orElse(current);
+    });
+    return admitted.get();
   }
 
   @Override
-  public void recordFailure(String username) {
-    FailedLogins next = states.compute(username, (name, state) ->
-        (state == null ? FailedLogins.NONE : state).afterFailure(policy, clock.instant()));
-    if (next.justLocked(policy)) {
+  public void finish(String username, boolean succeeded) {
+    Instant now = clock.instant();
+    FailedLogins next = states.compute(username, (name, state) -> {
+      FailedLogins settled = (state == null ? FailedLogins.NONE : state).finish(policy, now, succeeded);
+      return settled.clear() ? null : settled;
+    });
+    if (next != null && next.justLocked(policy)) {
       LOG.warn("event=user_locked user={} failures={} until={}", LogSafe.value(username),
           next.failures(), next.lockedUntil());
     }
   }
 
   @Override
-  public void recordSuccess(String username) {
-    states.remove(username);
+  public boolean isLocked(String username) {
+    return states.getOrDefault(username, FailedLogins.NONE).lockedAt(clock.instant());
   }
 }

@@ -1,15 +1,17 @@
 package io.keepcluster.node.users;
 
+import io.keepcluster.node.logging.LogSafe;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.keepcluster.shared.users.UserRecord;
 import java.util.Optional;
-import io.keepcluster.node.logging.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Checks a username and password. Unknown users, wrong passwords and suspended users look the
- * same to the caller and take the same time (a full hash is always computed). Blocking: run on a
+ * same to the caller and cost the same work: every attempt reserves a guess in the lockout
+ * registry (for unknown names too), runs one full password verification (against a dummy hash
+ * of the same parameters when there is no user), and settles the guess. Blocking: run on a
  * worker thread.
  */
 public final class LoginService {
@@ -26,24 +28,22 @@ public final class LoginService {
     this.lockouts = lockouts;
   }
 
-  public Optional<UserRecord> authenticate(String username, char[] password) {
+  public LoginOutcome authenticate(String username, char[] password) {
+    boolean admitted = lockouts.tryBegin(username);
     Optional<UserRecord> user = users.find(username);
-    if (user.isEmpty()) {
-      hasher.verifyAgainstDummy(password);
-      LOG.info("event=login_failed user={} reason=unknown_user", LogSafe.value(username));
-      return Optional.empty();
+    boolean matches = user.isPresent()
+        ? hasher.verify(password, user.get().passwordHash())
+        : hasher.verifyAgainstDummy(password);
+    boolean succeeded = admitted && matches;
+    if (admitted) {
+      lockouts.finish(username, succeeded);
     }
-    if (lockouts.isLocked(username)) {
-      hasher.verifyAgainstDummy(password);
-      LOG.info("event=login_failed user={} reason=suspended", LogSafe.value(username));
-      return Optional.empty();
+    if (succeeded) {
+      return LoginOutcome.succeeded(user.get());
     }
-    if (!hasher.verify(password, user.get().passwordHash())) {
-      lockouts.recordFailure(username);
-      LOG.info("event=login_failed user={} reason=wrong_password", LogSafe.value(username));
-      return Optional.empty();
-    }
-    lockouts.recordSuccess(username);
-    return user;
+    LoginOutcome.Reason reason = !admitted ? LoginOutcome.Reason.SUSPENDED
+        : user.isEmpty() ? LoginOutcome.Reason.UNKNOWN_USER : LoginOutcome.Reason.WRONG_PASSWORD;
+    LOG.info("event=login_failed user={} reason={}", LogSafe.value(username), reason.label());
+    return LoginOutcome.failed(reason);
   }
 }

@@ -2,6 +2,7 @@ package io.keepcluster.node.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -107,13 +108,33 @@ class FirstStartTest {
   }
 
   @Test
-  @DisplayName("the bootstrap admin also opens the management API with the same password")
-  void adminIsManagementAccount() throws Exception {
-    Path dir = initialise(Map.of("KEEP_ADMIN_PASSWORD", "Chosen-Secret-1"));
+  @DisplayName("the management account has its own password and hash: the directory admin's password does not open it")
+  void managementAccountHasItsOwnSecret() throws Exception {
+    Path dir = initialise(Map.of("KEEP_ADMIN_PASSWORD", "Chosen-Secret-1", "KEEP_MANAGEMENT_PASSWORD", "Console-Secret-2"));
 
+    String userHash = new UserDirectoryFile(dir).load().get("admin").passwordHash();
+    String managementHash = new JsonObject(Files.readString(dir.resolve("management.json")))
+        .getJsonObject("managementAccounts").getJsonObject("admin").getString("passwordHash");
+    assertNotEquals(userHash, managementHash);
+    assertFalse(printed().contains("Console-Secret-2"), printed());
     try (TestNode node = TestNode.in(dir).start()) {
       assertEquals(200, TestNode.get(node.management("/api/node"),
+          "Authorization", TestNode.basic("admin", "Console-Secret-2")).statusCode());
+      assertEquals(401, TestNode.get(node.management("/api/node"),
           "Authorization", TestNode.basic("admin", "Chosen-Secret-1")).statusCode());
+    }
+  }
+
+  @Test
+  @DisplayName("without KEEP_MANAGEMENT_PASSWORD a second random password is printed for the management account")
+  void managementPasswordPrinted() throws Exception {
+    Path dir = initialise(Map.of("KEEP_ADMIN_PASSWORD", "Chosen-Secret-1"));
+
+    Matcher matcher = Pattern.compile("management account 'admin' \\(password: (\\S+)").matcher(printed());
+    assertTrue(matcher.find(), printed());
+    try (TestNode node = TestNode.in(dir).start()) {
+      assertEquals(200, TestNode.get(node.management("/api/node"),
+          "Authorization", TestNode.basic("admin", matcher.group(1))).statusCode());
     }
   }
 
