@@ -1,6 +1,7 @@
 package io.keepcluster.node.management;
 
 import io.keepcluster.node.users.LockoutRegistry;
+import io.keepcluster.node.users.LoginService;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -37,12 +38,13 @@ public final class ManagementAccounts {
    * brute force on the management port is suspended after the policy's attempts like a login.
    */
   public boolean authenticate(String name, char[] password) {
-    boolean admitted = lockouts.tryBegin(name);
     String hash = hashes.get(name);
+    String counted = LoginService.countedAs(name, hash != null);
+    boolean admitted = lockouts.tryBegin(counted);
     boolean matches = hash != null ? hasher.verify(password, hash) : hasher.verifyAgainstDummy(password);
     boolean succeeded = admitted && matches;
     if (admitted) {
-      lockouts.finish(name, succeeded);
+      lockouts.finish(counted, succeeded);
     }
     return succeeded;
   }

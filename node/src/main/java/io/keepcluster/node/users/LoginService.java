@@ -10,13 +10,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks a username and password. Unknown users, wrong passwords and suspended users look the
  * same to the caller and cost the same work: every attempt reserves a guess in the lockout
- * registry (for unknown names too), runs one full password verification (against a dummy hash
+ * registry (for unknown names too, in a count of their own), runs one full password verification (against a dummy hash
  * of the same parameters when there is no user), and settles the guess. Blocking: run on a
  * worker thread.
  */
 public final class LoginService {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoginService.class);
+  private static final String UNKNOWN_PREFIX = "unknown/";
 
   private final UserLookup users;
   private final PasswordHasher hasher;
@@ -29,14 +30,15 @@ public final class LoginService {
   }
 
   public LoginOutcome authenticate(String username, char[] password) {
-    boolean admitted = lockouts.tryBegin(username);
     Optional<UserRecord> user = users.find(username);
+    String counted = countedAs(username, user.isPresent());
+    boolean admitted = lockouts.tryBegin(counted);
     boolean matches = user.isPresent()
         ? hasher.verify(password, user.get().passwordHash())
         : hasher.verifyAgainstDummy(password);
     boolean succeeded = admitted && matches;
     if (admitted) {
-      lockouts.finish(username, succeeded);
+      lockouts.finish(counted, succeeded);
     }
     if (succeeded) {
       return LoginOutcome.succeeded(user.get());
@@ -45,5 +47,15 @@ public final class LoginService {
         : user.isEmpty() ? LoginOutcome.Reason.UNKNOWN_USER : LoginOutcome.Reason.WRONG_PASSWORD;
     LOG.info("event=login_failed user={} reason={}", LogSafe.value(username), reason.label());
     return LoginOutcome.failed(reason);
+  }
+
+  /**
+   * The lockout count an attempt goes to. Unknown names are counted too (same work, same
+   * suspension after the limit, so neither timing nor lockout tells them apart), but apart from
+   * real users: a user added later, or not yet replicated to this node, starts with a clean count.
+   * {@code /} cannot occur in a username, so the two never meet.
+   */
+  public static String countedAs(String username, boolean known) {
+    return known ? username : UNKNOWN_PREFIX + username;
   }
 }

@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keepcluster.node.config.LockoutPolicy;
 import io.keepcluster.node.testing.MutableClock;
+import io.keepcluster.node.testing.TestNode;
+import io.keepcluster.shared.users.UserRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,6 +94,22 @@ class LockoutRuleTest {
     assertFalse(lockouts.tryBegin("erin"), "all five guesses in flight");
     clock.advance(Duration.ofSeconds(31));
     assertTrue(lockouts.tryBegin("erin"), "lost reservations lapsed");
+  }
+
+  @Test
+  @DisplayName("failed attempts on a name nobody has yet do not lock the user created with that name later")
+  void unknownNamesAreCountedApart() {
+    Map<String, UserRecord> directory = new ConcurrentHashMap<>();
+    LoginService logins = new LoginService(name -> Optional.ofNullable(directory.get(name)), TestNode.HASHER, lockouts);
+    for (int i = 0; i < 5; i++) {
+      assertEquals(LoginOutcome.Reason.UNKNOWN_USER, logins.authenticate("frank", "guess".toCharArray()).reason());
+    }
+    assertEquals(LoginOutcome.Reason.SUSPENDED, logins.authenticate("frank", "guess".toCharArray()).reason(),
+        "an unknown name is suspended like a real one");
+    directory.put("frank", new UserRecord("frank", "CN=Frank", null, UserRecord.DEFAULT_SCOPES,
+        TestNode.HASHER.hash("Frank-pass-1".toCharArray())));
+
+    assertEquals(LoginOutcome.Reason.OK, logins.authenticate("frank", "Frank-pass-1".toCharArray()).reason());
   }
 
   @Test
