@@ -27,7 +27,7 @@ import java.util.Set;
  * problem of that file (by name), never a hang or an {@link OutOfMemoryError}. Anything a single
  * file still throws is that file's problem too; the other keysets load.
  */
-public final class KeysetScanner {
+public final class KeysetScanner implements FolderScanner {
 
   private final Path dir;
   private final KeysetLoader loader = new KeysetLoader();
@@ -44,14 +44,17 @@ public final class KeysetScanner {
   }
 
   /** A scanner of the same folder with nothing cached, for a restart that must not share state. */
+  @Override
   public KeysetScanner fresh() {
     return new KeysetScanner(dir);
   }
 
+  @Override
   public Path dir() {
     return dir;
   }
 
+  @Override
   public KeysetScan scan() {
     long started = System.nanoTime();
     String folderStamp = folderStamp();

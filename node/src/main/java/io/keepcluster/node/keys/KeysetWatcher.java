@@ -62,7 +62,7 @@ public final class KeysetWatcher implements AutoCloseable {
   private final List<Thread> abandoned = new ArrayList<>();
 
   // Replaced together by restart(), under this object's lock.
-  private volatile KeysetScanner scanner;
+  private volatile FolderScanner scanner;
   private volatile ScheduledExecutorService scans;
   private volatile int generation;
   private ScheduledFuture<?> periodic;
@@ -80,6 +80,11 @@ public final class KeysetWatcher implements AutoCloseable {
   private record InFlight(Thread thread, long startedNanos, int generation, List<CompletableFuture<Void>> waiters) {}
 
   public KeysetWatcher(KeysetScanner scanner, Consumer<KeysetScan> sink, Duration debounce,
+      Duration rescanEvery, Problems problems, Duration scanBound) {
+    this((FolderScanner) scanner, sink, debounce, rescanEvery, problems, scanBound);
+  }
+
+  KeysetWatcher(FolderScanner scanner, Consumer<KeysetScan> sink, Duration debounce,
       Duration rescanEvery, Problems problems, Duration scanBound) {
     this.scanner = scanner;
     this.sink = sink;
@@ -140,7 +145,7 @@ public final class KeysetWatcher implements AutoCloseable {
 
   private void scanQuietly() {
     int myGeneration = generation;
-    KeysetScanner myScanner = scanner;
+    FolderScanner myScanner = scanner;
     InFlight me = new InFlight(Thread.currentThread(), System.nanoTime(), myGeneration, drainWaiting());
     inFlight.set(me);
     try {
@@ -197,8 +202,8 @@ public final class KeysetWatcher implements AutoCloseable {
       InFlight current = inFlight.get();
       long runningNanos = current == null ? 0 : System.nanoTime() - current.startedNanos();
       if (current != null && current.generation() == generation && runningNanos > scanBound.toNanos()) {
-        restart("a scan has run for " + TimeUnit.NANOSECONDS.toSeconds(runningNanos)
-            + " s (longer than " + scanBound.toSeconds() + " s; a file that blocks reads?)");
+        restart("a scan has run for " + TimeUnit.NANOSECONDS.toMillis(runningNanos)
+            + " ms (longer than " + scanBound.toMillis() + " ms; a file that blocks reads?)");
       } else if (started && stopped()) {
         restart("the periodic rescan stopped");
       }
