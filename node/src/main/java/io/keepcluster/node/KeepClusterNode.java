@@ -116,7 +116,8 @@ public final class KeepClusterNode {
     }
     ConfigRecheck configRecheck = new ConfigRecheck(settings.loader(), config, problems);
     KeysetWatcher watcher = new KeysetWatcher(new KeysetScanner(config.configDir()),
-        topology.keysetSink().andThen(scan -> configRecheck.run()), WATCH_DEBOUNCE, RESCAN_EVERY);
+        topology.keysetSink().andThen(scan -> configRecheck.run()), WATCH_DEBOUNCE, RESCAN_EVERY,
+        problems, KeysetWatcher.DEFAULT_SCAN_BOUND);
     try {
       watcher.start();
       topology.awaitInitialSync();

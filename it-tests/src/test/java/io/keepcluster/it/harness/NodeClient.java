@@ -119,6 +119,16 @@ public final class NodeClient {
         .method(method, HttpRequest.BodyPublishers.noBody()));
   }
 
+  /** {@code POST /api/idp-certificates} on the management port: creates the keyset NAME. */
+  public Reply createIdpCertificate(String name, String algorithm) {
+    String basic = Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
+    JsonObject body = new JsonObject().put("name", name).put("algorithm", algorithm);
+    return send(HttpRequest.newBuilder(uri(ports.management(), "/api/idp-certificates"))
+        .header("Authorization", "Basic " + basic)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
   public Reply revoke(String kid) {
     return management("POST", "/api/keysets/" + kid + "/revoke");
   }

@@ -7,6 +7,7 @@ import io.keepcluster.shared.config.ConfigOverlay;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,16 +59,26 @@ public final class ConfigRecheck implements Runnable {
     }
   }
 
-  /** Name, size and modification time of each overlay file: re-read only when one changed. */
+  /**
+   * Name, type, size and modification time of each overlay entry: re-read only when one changed.
+   * Metadata only, so a FIFO or device named {@code *.json} costs nothing here (and the read
+   * itself refuses it).
+   */
   private String overlayStamp() {
     StringBuilder stamp = new StringBuilder();
     try {
       for (Path file : ConfigOverlay.overlayFiles(dir)) {
-        stamp.append(file.getFileName()).append(':').append(Files.size(file)).append(':')
-            .append(Files.getLastModifiedTime(file).toInstant()).append(';');
+        stamp.append(file.getFileName()).append(':');
+        try {
+          BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+          stamp.append(attributes.isRegularFile()).append(':').append(attributes.size()).append(':')
+              .append(attributes.lastModifiedTime().toInstant()).append(';');
+        } catch (IOException e) {
+          stamp.append("?;");
+        }
       }
-    } catch (ConfigFileException | IOException e) {
-      return "unreadable:" + e.getMessage();
+    } catch (ConfigFileException e) {
+      return "unreadable:" + e.reason();
     }
     return stamp.toString();
   }

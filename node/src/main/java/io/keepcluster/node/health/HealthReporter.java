@@ -43,6 +43,17 @@ public final class HealthReporter {
     return readiness.isReady() && cluster.ready();
   }
 
+  /**
+   * {@code DOWN} when not {@link #ready()}, {@code DEGRADED} when ready but a component reported a
+   * degrading problem ({@link Problems#reportDegraded}), else {@code UP}. Only UP answers 200.
+   */
+  public String status() {
+    if (!ready()) {
+      return "DOWN";
+    }
+    return problems.degraded() ? "DEGRADED" : "UP";
+  }
+
   public JsonObject report() {
     KeyRingSnapshot ring = keyRing.current();
     JsonArray verifying = new JsonArray();
@@ -54,7 +65,7 @@ public final class HealthReporter {
     JsonArray problemList = new JsonArray();
     problems.all().forEach(p -> problemList.add(new JsonObject().put("file", p.file()).put("error", p.error())));
     return new JsonObject()
-        .put("status", ready() ? "UP" : "DOWN")
+        .put("status", status())
         .put("node", nodeId)
         .put("version", version)
         .put("cluster", new JsonObject().put("name", cluster.name())

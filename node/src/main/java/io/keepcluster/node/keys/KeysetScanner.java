@@ -7,9 +7,9 @@ import io.keepcluster.shared.keys.KeysetDescriptor;
 import io.keepcluster.shared.keys.KeysetLoadException;
 import io.keepcluster.shared.keys.KeysetLoader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -18,10 +18,16 @@ import java.util.Set;
 
 /**
  * Reads every keyset descriptor in the config folder and loads its keyset. Results are cached by
- * the descriptor's text and the size and modification time of each file in the folder, so the
- * periodic rescan costs a directory listing when nothing changed. Blocking; one thread at a time.
+ * the descriptor's text and the type, size and modification time of each entry in the folder, so
+ * the periodic rescan costs a directory listing when nothing changed. Blocking; one thread at a time.
+ *
+ * <p>Files are read through {@link ConfigOverlay#readText} and {@link KeysetLoader}, which open
+ * regular files only (a symbolic link is followed to its target, which must be a regular file) of
+ * bounded size: a FIFO, device, socket or directory, or a file over the cap for its kind, is a
+ * problem of that file (by name), never a hang or an {@link OutOfMemoryError}. Anything a single
+ * file still throws is that file's problem too; the other keysets load.
  */
-public final class KeysetScanner {
+public final class KeysetScanner implements FolderScanner {
 
   private final Path dir;
   private final KeysetLoader loader = new KeysetLoader();
@@ -37,10 +43,18 @@ public final class KeysetScanner {
     this.dir = dir;
   }
 
+  /** A scanner of the same folder with nothing cached, for a restart that must not share state. */
+  @Override
+  public KeysetScanner fresh() {
+    return new KeysetScanner(dir);
+  }
+
+  @Override
   public Path dir() {
     return dir;
   }
 
+  @Override
   public KeysetScan scan() {
     long started = System.nanoTime();
     String folderStamp = folderStamp();
@@ -58,9 +72,10 @@ public final class KeysetScanner {
         seen.add(fileName);
         String text;
         try {
-          text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-          problems.put(fileName, "cannot read: " + e.getMessage());
+          text = ConfigOverlay.readText(file);
+        } catch (ConfigFileException e) {
+          problems.put(fileName, e.reason());
+          cache.remove(fileName);
           continue;
         }
         String stamp = text + '\0' + folderStamp;
@@ -96,26 +111,34 @@ public final class KeysetScanner {
     } catch (KeysetLoadException e) {
       String problemFile = e.fileName() != null ? e.fileName() : fileName;
       return new Cached(stamp, describedKid, Optional.empty(), problemFile, e.reason());
+    } catch (RuntimeException | StackOverflowError e) {
+      // A parser bug or a pathological file: this descriptor's problem, not the whole scan's.
+      return new Cached(stamp, describedKid, Optional.empty(), fileName,
+          "cannot load (" + e.getClass().getSimpleName() + ")");
     }
   }
 
   /**
-   * Size, modification time and readability of every regular, non-hidden file: any change to a
-   * key file (or a permission fix) changes it.
+   * Type, size, modification time and readability of every non-hidden entry (a link's target's):
+   * any change to a key file (or a permission fix, or a FIFO replaced by a file) changes it.
+   * Only metadata is read, so a FIFO or device costs nothing here.
    */
   private String folderStamp() {
     StringBuilder stamp = new StringBuilder();
     try (var entries = Files.list(dir)) {
       entries.filter(p -> !p.getFileName().toString().startsWith("."))
-          .filter(Files::isRegularFile)
           .sorted()
           .forEach(p -> {
+            stamp.append(p.getFileName()).append(':');
             try {
-              stamp.append(p.getFileName()).append(':').append(Files.size(p)).append(':')
-                  .append(Files.getLastModifiedTime(p).toInstant()).append(':')
-                  .append(Files.isReadable(p)).append(';');
+              BasicFileAttributes attributes = Files.readAttributes(p, BasicFileAttributes.class);
+              stamp.append(attributes.isRegularFile() ? 'f' : attributes.isDirectory() ? 'd' : 'o')
+                  .append(':').append(attributes.size()).append(':')
+                  .append(attributes.lastModifiedTime().toInstant()).append(':')
+                  .append(attributes.fileKey()).append(':')
+                  .append(attributes.isRegularFile() && Files.isReadable(p)).append(';');
             } catch (IOException e) {
-              stamp.append(p.getFileName()).append(":?;");
+              stamp.append("?;");
             }
           });
     } catch (IOException e) {

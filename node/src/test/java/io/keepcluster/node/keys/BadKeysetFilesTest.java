@@ -88,7 +88,7 @@ class BadKeysetFilesTest {
           t.write(BAD + ".public.key.pem", t.good.publicKeyPem());
           t.write(BAD + ".json", t.good.descriptorJson());
         }, t -> t.write(BAD + ".private.key.pem", t.good.privateKeyPem())),
-        new Case("unreadable key file (a directory in its place)", BAD + ".private.key.pem", "cannot read", t -> {
+        new Case("a directory in the key file's place", BAD + ".private.key.pem", "not a regular file (directory)", t -> {
           t.write(BAD + ".cert.pem", t.good.certificatePem());
           t.write(BAD + ".public.key.pem", t.good.publicKeyPem());
           Files.createDirectory(t.dir.resolve(BAD + ".private.key.pem"));

@@ -1,5 +1,7 @@
 package io.keepcluster.shared.config;
 
+import io.keepcluster.shared.files.RefusedFileException;
+import io.keepcluster.shared.files.SafeFiles;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -64,35 +66,56 @@ public final class ConfigOverlay {
     return JsonMerge.merge(result, EnvironmentOverlay.from(env));
   }
 
-  /** The {@code *.json} files directly in {@code dir}, alphabetically; hidden files are skipped. */
+  /**
+   * The {@code *.json} entries directly in {@code dir}, alphabetically; hidden files are skipped.
+   * Entries that are not regular files (a directory or FIFO named {@code X.json}, a link to a
+   * device) are listed too, so that {@link #read} refuses them by name instead of skipping them
+   * silently.
+   */
   public static List<Path> overlayFiles(Path dir) throws ConfigFileException {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
     try (Stream<Path> entries = Files.list(dir)) {
       List<Path> files = new ArrayList<>(entries
-          .filter(Files::isRegularFile)
           .filter(p -> p.getFileName().toString().endsWith(".json"))
           .filter(p -> !p.getFileName().toString().startsWith("."))
           .toList());
       files.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
       return files;
     } catch (IOException e) {
-      throw new ConfigFileException(dir.toString(), "cannot list directory: " + e.getMessage());
+      throw new ConfigFileException(String.valueOf(dir.getFileName()),
+          "cannot list the config folder: " + SafeFiles.reason(e));
     }
   }
 
-  /** Reads one overlay file; the exception names the file and the parser's reason. */
+  /**
+   * Reads one overlay file: a regular file (or a link to one) of at most
+   * {@link SafeFiles#MAX_JSON_BYTES}. The exception names the file and the reason, never a path.
+   */
   public static JsonObject read(Path file) throws ConfigFileException {
+    return parse(file.getFileName().toString(), readText(file));
+  }
+
+  /**
+   * The text of one overlay file, with the same checks as {@link #read}: FIFOs, devices, sockets
+   * and directories are refused unopened, bigger files unread.
+   */
+  public static String readText(Path file) throws ConfigFileException {
     String name = file.getFileName().toString();
-    String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      return SafeFiles.readText(file, SafeFiles.MAX_JSON_BYTES);
+    } catch (RefusedFileException e) {
+      throw new ConfigFileException(name, e.reason());
     } catch (NoSuchFileException e) {
       throw new ConfigFileException(name, "file disappeared while reading");
     } catch (IOException e) {
-      throw new ConfigFileException(name, "cannot read: " + e.getMessage());
+      throw new ConfigFileException(name, "cannot read: " + SafeFiles.reason(e));
     }
+  }
+
+  /** Parses the text of the overlay file {@code name}. */
+  public static JsonObject parse(String name, String text) throws ConfigFileException {
     if (text.isBlank()) {
       throw new ConfigFileException(name, "empty file, expected a JSON object");
     }

@@ -1,10 +1,11 @@
 package io.keepcluster.shared.keys;
 
+import io.keepcluster.shared.files.SafeFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +36,7 @@ public record KeysetFiles(KeysetName name, String descriptorJson, String certifi
   public static final String TEMP_SUFFIX = ".tmp";
 
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<PosixFilePermission> WORLD_READABLE = PosixFilePermissions.fromString("rw-r--r--");
 
   public KeysetFiles {
@@ -93,7 +96,7 @@ public record KeysetFiles(KeysetName name, String descriptorJson, String certifi
     // file lock, not the file's existence, is the claim: a writer that crashed leaves at most
     // an unlocked, ignorable ".NAME.claim.tmp" and never blocks the NAME forever.
     Path claim = dir.resolve(TEMP_PREFIX + name.value() + ".claim" + TEMP_SUFFIX);
-    try (FileChannel channel = FileChannel.open(claim, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel channel = openClaim(claim);
       FileLock lock = tryLock(channel)) {
       if (lock == null) { // the claim belongs to the other writer: leave it alone
         throw new KeysetExistsException(name, descriptorFileName(name),
@@ -102,8 +105,36 @@ public record KeysetFiles(KeysetName name, String descriptorJson, String certifi
       try {
         writeClaimed(dir, posix);
       } finally {
-        Files.deleteIfExists(claim); // while still holding the lock
+        Files.deleteIfExists(claim); // while still holding the lock (a planted link is only unlinked)
       }
+    }
+  }
+
+  /**
+   * Opens (creating if absent) the claim file without ever following a symbolic link: a link
+   * planted under the claim's name fails the write, and nothing is created at its target. Not
+   * {@code CREATE_NEW}: a writer that crashed leaves an unlocked claim file, which must not block
+   * the NAME forever. Anything but a regular file there is refused before it is opened (opening
+   * a FIFO for writing would block until a reader appears).
+   */
+  private static FileChannel openClaim(Path claim) throws IOException {
+    String file = claim.getFileName().toString();
+    if (Files.exists(claim, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isSymbolicLink(claim)) {
+        throw new IOException("refusing to write: " + file + " in the config folder is a symbolic link;"
+            + " it is never followed (remove it)");
+      }
+      if (!Files.isRegularFile(claim, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException("refusing to write: " + file + " in the config folder is not a regular file (remove it)");
+      }
+    }
+    try {
+      return FileChannel.open(claim, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
+    } catch (FileSystemException e) {
+      // ELOOP: a link appeared after the check.
+      throw new IOException("refusing to write: cannot open " + file + " without following links ("
+          + SafeFiles.reason(e) + ")", e);
     }
   }
 
@@ -142,22 +173,27 @@ public record KeysetFiles(KeysetName name, String descriptorJson, String certifi
 
   private static Path writeAtomically(Path dir, String file, String content, boolean posix,
                     Set<PosixFilePermission> mode) throws IOException {
-    // The temp file gets its final mode at creation, so a private key is never readable by others.
+    // The temp file gets its final mode at creation, so a private key is never readable by
+    // others, and is created (CREATE_NEW, no link followed) and written through one descriptor.
     FileAttribute<?>[] attrs = posix
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
         : new FileAttribute<?>[0];
-    Path tmp = Files.createTempFile(dir, TEMP_PREFIX + file + ".", TEMP_SUFFIX, attrs);
+    Path tmp = dir.resolve(TEMP_PREFIX + file + "." + Long.toUnsignedString(RANDOM.nextLong()) + TEMP_SUFFIX);
+    boolean created = false;
     try {
-      Files.writeString(tmp, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
+      SafeFiles.createNew(tmp, content, attrs);
+      created = true;
       if (posix && !mode.equals(OWNER_ONLY)) {
-        Files.setPosixFilePermissions(tmp, mode);
+        Files.getFileAttributeView(tmp, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+            .setPermissions(mode);
       }
       Path target = dir.resolve(file);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       return target;
     } finally {
-      Files.deleteIfExists(tmp);
+      if (created) {
+        Files.deleteIfExists(tmp);
+      }
     }
   }
 

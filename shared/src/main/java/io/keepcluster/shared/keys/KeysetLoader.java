@@ -1,12 +1,12 @@
 package io.keepcluster.shared.keys;
 
+import io.keepcluster.shared.files.RefusedFileException;
+import io.keepcluster.shared.files.SafeFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -21,13 +21,14 @@ import java.util.Optional;
  * the private key matches the public key and the certificate, RSA has at least 2048 bits, EC is
  * on P-256/P-384/P-521, and the descriptor's algorithm fits the key.
  *
+ * <p>Key files are read with {@link SafeFiles}: only regular files (a symbolic link is followed,
+ * its target must be a regular file) of at most {@link SafeFiles#MAX_PEM_BYTES}; a FIFO, device,
+ * socket or directory is refused unopened, a bigger file unread.
+ *
  * <p>Stateless and thread-safe. File I/O blocks: call it from a worker thread. It does not log;
  * the caller reports the {@link KeysetLoadException} (file + reason) and keeps its other keysets.
  */
 public final class KeysetLoader {
-
-  /** Key files are a few KiB; anything this big is not one (and is not read into memory). */
-  static final long MAX_FILE_BYTES = 1024 * 1024;
 
   /**
    * Loads the keyset {@code descriptor} describes. Each file path resolves by its file name
@@ -145,12 +146,11 @@ public final class KeysetLoader {
     Path path = resolve(dir, given);
     String file = path.getFileName().toString();
     try {
-      if (Files.isRegularFile(path) && Files.size(path) > MAX_FILE_BYTES) {
-        throw new KeysetLoadException(file, "file is larger than 1 MiB; not a key file");
-      }
-      return new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+      return SafeFiles.readText(path, SafeFiles.MAX_PEM_BYTES);
+    } catch (RefusedFileException e) {
+      throw new KeysetLoadException(file, e.reason());
     } catch (IOException e) {
-      throw new KeysetLoadException(file, "cannot read " + file + ": " + describe(e));
+      throw new KeysetLoadException(file, "cannot read " + file + ": " + SafeFiles.reason(e));
     }
   }
 
@@ -159,10 +159,10 @@ public final class KeysetLoader {
     try {
       asGiven = Path.of(given);
     } catch (InvalidPathException e) {
-      throw new KeysetLoadException(given, "invalid file path");
+      throw new KeysetLoadException(fileNameOf(given), "invalid file path");
     }
     if (asGiven.getFileName() == null) {
-      throw new KeysetLoadException(given, "invalid file path");
+      throw new KeysetLoadException(fileNameOf(given), "invalid file path");
     }
     String file = asGiven.getFileName().toString();
     List<Path> candidates = new ArrayList<>();
@@ -177,11 +177,14 @@ public final class KeysetLoader {
       candidates.add(asGiven.toAbsolutePath());
     }
     for (Path candidate : candidates) {
-      if (Files.exists(candidate)) {
+      // NOFOLLOW: a dangling link in DIR is found here and refused by name, not skipped.
+      if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
         return candidate;
       }
     }
-    throw new KeysetLoadException(file, "missing file " + file + " (looked in " + dir + " and at " + given + ")");
+    // No directory in the reason: /health shows file names only.
+    throw new KeysetLoadException(file, "missing file " + file
+        + " (looked in the config folder and at the descriptor's path)");
   }
 
   private static String fileNameOf(String path) {
@@ -192,13 +195,4 @@ public final class KeysetLoader {
     return path.substring(slash + 1);
   }
 
-  private static String describe(IOException e) {
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof NoSuchFileException) {
-      return "no such file";
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
 }

@@ -1,5 +1,6 @@
 package io.keepcluster.shared.keys;
 
+import io.keepcluster.shared.files.SafeFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,7 @@ public final class PemKeys {
 
   /** The private key in {@code pem}: PKCS#8, PKCS#1 or SEC1; other blocks before it are skipped. */
   public static PrivateKey parsePrivateKey(String pem) throws KeysetLoadException {
+    checkSize(pem);
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
         if (o instanceof PEMKeyPair pair) {
@@ -73,6 +75,7 @@ public final class PemKeys {
 
   /** The public key in {@code pem}: SubjectPublicKeyInfo, RSA PUBLIC KEY (PKCS#1) or a certificate's. */
   public static PublicKey parsePublicKey(String pem) throws KeysetLoadException {
+    checkSize(pem);
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
         if (o instanceof SubjectPublicKeyInfo info) {
@@ -90,6 +93,7 @@ public final class PemKeys {
 
   /** The first X.509 certificate in {@code pem}. */
   public static X509Certificate parseCertificate(String pem) throws KeysetLoadException {
+    checkSize(pem);
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
         if (o instanceof X509CertificateHolder holder) {
@@ -143,6 +147,14 @@ public final class PemKeys {
       throw new IllegalArgumentException("certificate cannot be encoded", e);
     }
     throw new IllegalArgumentException("no PEM form for " + (value == null ? "null" : value.getClass().getName()));
+  }
+
+  /** Key files are a few KiB; a longer text is refused before it is parsed. */
+  private static void checkSize(String pem) throws KeysetLoadException {
+    if (pem.length() > SafeFiles.MAX_PEM_BYTES) {
+      throw new KeysetLoadException("PEM text too large (" + pem.length() + " characters, at most "
+          + SafeFiles.MAX_PEM_BYTES + ")");
+    }
   }
 
   private static String pem(String type, byte[] der) {

@@ -1,21 +1,25 @@
 package io.keepcluster.shared.users;
 
+import io.keepcluster.shared.files.SafeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,6 +49,9 @@ public final class UserDirectoryFile {
    * lock on the same file from this JVM throws OverlappingFileLockException, so threads (and
    * several instances for one directory) must queue here before asking the OS.
    */
+  /** A user record is well under 1 KiB: this is tens of thousands of users. */
+  static final long MAX_BYTES = 32L * 1024 * 1024;
+  private static final SecureRandom RANDOM = new SecureRandom();
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
   private final Path directory;
@@ -66,11 +73,12 @@ public final class UserDirectoryFile {
   public Map<String, UserRecord> load() {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      // Regular files only, bounded: a FIFO or device here must not hang a login.
+      text = SafeFiles.readText(file, MAX_BYTES);
     } catch (NoSuchFileException e) {
       return Map.of();
     } catch (IOException e) {
-      throw new UserDirectoryException(file, "cannot read: " + e.getMessage(), e);
+      throw new UserDirectoryException(file, "cannot read: " + SafeFiles.reason(e), e);
     }
     return Collections.unmodifiableMap(parse(text));
   }
@@ -92,8 +100,13 @@ public final class UserDirectoryFile {
     jvmLock.lock();
     try {
       createDirectory();
+      if (Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)
+          && !Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException(lockFile.getFileName() + " is not a regular file (a link or special"
+            + " file is never followed or opened; remove it)");
+      }
       try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE);
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
           var osLock = channel.lock()) {
         // Re-read inside the lock: another process may have written since our last load.
         Map<String, UserRecord> users = new LinkedHashMap<>(load());
@@ -101,7 +114,7 @@ public final class UserDirectoryFile {
         write(users);
       }
     } catch (IOException e) {
-      throw new UserDirectoryException(file, "cannot " + action + " user: " + e.getMessage(), e);
+      throw new UserDirectoryException(file, "cannot " + action + " user: " + SafeFiles.reason(e), e);
     } finally {
       jvmLock.unlock();
     }
@@ -151,10 +164,11 @@ public final class UserDirectoryFile {
     byte[] bytes = (new JsonObject().put("users", array).encodePrettily() + "\n")
         .getBytes(StandardCharsets.UTF_8);
 
-    Path temp = Files.createTempFile(directory, ".users.json.", ".tmp", ownerOnly(false));
+    // Created new (no link followed) and written through the same descriptor.
+    Path temp = directory.resolve(".users.json." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
     try {
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel out = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), ownerOnly(false))) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           out.write(buffer);

@@ -1,14 +1,15 @@
 package io.keepcluster.node.keys.lifecycle;
 
+import io.keepcluster.shared.files.SafeFiles;
 import io.keepcluster.shared.keys.KeysetExistsException;
 import io.keepcluster.shared.keys.KeysetFiles;
 import io.keepcluster.shared.keys.KeysetName;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,8 @@ public final class KeysetPersistence {
 
   static final String REPLICATED_FROM = "replicatedFrom";
   private static final Logger LOG = LoggerFactory.getLogger(KeysetPersistence.class);
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path dir;
 
@@ -47,7 +50,7 @@ public final class KeysetPersistence {
       // Someone (the operator, or a copy in progress) is writing this NAME right now: leave it.
       return false;
     } catch (IOException e) {
-      problems.put(KeysetFiles.descriptorFileName(name), "cannot persist replicated keyset: " + e.getMessage());
+      problems.put(KeysetFiles.descriptorFileName(name), "cannot persist replicated keyset: " + SafeFiles.reason(e));
       return false;
     }
   }
@@ -56,17 +59,24 @@ public final class KeysetPersistence {
   void markRetired(String kid) {
     Path descriptorFile = dir.resolve(kid + ".json");
     try {
-      JsonObject descriptor = new JsonObject(Files.readString(descriptorFile, StandardCharsets.UTF_8));
+      // Bounded, regular files only: the operator may have put anything under this name.
+      JsonObject descriptor = new JsonObject(SafeFiles.readText(descriptorFile, SafeFiles.MAX_JSON_BYTES));
       if (!descriptor.containsKey(REPLICATED_FROM) || Boolean.FALSE.equals(descriptor.getValue("active"))) {
         return;
       }
       descriptor.put("active", false);
-      Path temp = Files.createTempFile(dir, "." + kid + ".json.", ".tmp");
-      Files.writeString(temp, descriptor.encodePrettily(), StandardCharsets.UTF_8);
-      Files.move(temp, descriptorFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      // CREATE_NEW without following links: a link planted under the temp name is never written through.
+      Path temp = dir.resolve("." + kid + ".json." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
+      SafeFiles.createNew(temp, descriptor.encodePrettily());
+      try {
+        Files.move(temp, descriptorFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
       LOG.info("event=keyset_copy_deactivated kid={} dir={}", kid, dir);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("event=keyset_copy_deactivate_failed kid={} reason=\"{}\"", kid, e.getMessage());
+      LOG.warn("event=keyset_copy_deactivate_failed kid={} reason=\"{}\"", kid,
+          e instanceof IOException io ? SafeFiles.reason(io) : e.toString());
     }
   }
 
