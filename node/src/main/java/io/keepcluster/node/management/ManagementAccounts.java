@@ -28,6 +28,11 @@ public final class ManagementAccounts {
     return hashes.isEmpty();
   }
 
+  /** True when {@code name} is a configured account (so it may be logged as it is). */
+  public boolean exists(String name) {
+    return hashes.containsKey(name);
+  }
+
   public boolean authenticate(String name, char[] password) {
     String hash = hashes.get(name);
     if (hash == null) {

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks a username and password. Unknown users, wrong passwords and suspended users look the
  * same to the caller and take the same time (a full hash is always computed). Blocking: run on a
- * worker thread.
+ * worker thread. Known usernames are logged as they are; an unknown one only as a fingerprint
+ * ({@link LogSafe#unknownName}).
  */
 public final class LoginService {
 
@@ -30,7 +31,8 @@ public final class LoginService {
     Optional<UserRecord> user = users.find(username);
     if (user.isEmpty()) {
       hasher.verifyAgainstDummy(password);
-      LOG.info("event=login_failed user={} reason=unknown_user", LogSafe.value(username));
+      // Never the text itself: an unknown "username" is often a password typed into that field.
+      LOG.info("event=login_failed user={} reason=unknown_user", LogSafe.unknownName(username));
       return Optional.empty();
     }
     if (lockouts.isLocked(username)) {
