@@ -44,37 +44,47 @@ final class CanonicalCompactForm {
     }
     int first = token.indexOf('.');
     int second = token.indexOf('.', first + 1);
-    byte[] header = decode(token.substring(0, first), "header");
-    byte[] payload = decode(token.substring(first + 1, second), "payload");
-    decode(token.substring(second + 1), "signature");
+    String[] parts = {token.substring(0, first), token.substring(first + 1, second), token.substring(second + 1)};
+    for (String part : parts) {
+      requireBase64(part); // garbage is MALFORMED even when another part is only re-spelled
+    }
+    byte[] header = decode(parts[0], "header");
+    byte[] payload = decode(parts[1], "payload");
+    decode(parts[2], "signature");
     checkCritical(jsonObject(header, "header"));
     jsonObject(payload, "payload");
   }
 
   /**
-   * Strict, canonical base64url. Text no base64 decoder would read (other characters, a length
-   * of 4k+1) is MALFORMED; another spelling of some bytes (padding, {@code +/}, whitespace,
-   * non-zero trailing bits) is NON_CANONICAL.
+   * MALFORMED unless {@code part} is base64 in some spelling that a lenient decoder would read:
+   * no other characters, and not a length of 4k+1 once padding and whitespace are left out.
    */
-  private static byte[] decode(String part, String name) throws TokenRejectedException {
-    boolean respelled = false;
+  private static void requireBase64(String part) throws TokenRejectedException {
+    int significant = 0;
     for (int i = 0; i < part.length(); i++) {
       char c = part.charAt(i);
-      if (isBase64Url(c)) {
-        continue;
-      }
-      if (c == '+' || c == '/' || c == '=' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-        respelled = true;
-      } else {
-        throw new TokenRejectedException(RejectionReason.MALFORMED, "the " + name + " is not base64url");
+      if (isBase64Url(c) || c == '+' || c == '/') {
+        significant++;
+      } else if (!isRespelling(c)) {
+        throw new TokenRejectedException(RejectionReason.MALFORMED, "a part is not base64url");
       }
     }
-    if (respelled) {
-      throw new TokenRejectedException(RejectionReason.NON_CANONICAL,
-          "the " + name + " is not canonical base64url (padding, +/ or whitespace)");
+    if (significant % 4 == 1) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED, "a part is not base64url");
     }
-    if (part.length() % 4 == 1) {
-      throw new TokenRejectedException(RejectionReason.MALFORMED, "the " + name + " is not base64url");
+  }
+
+  /**
+   * Strict, canonical base64url (the part already passed {@link #requireBase64}): another
+   * spelling of some bytes (padding, {@code +/}, whitespace, non-zero trailing bits) is
+   * NON_CANONICAL.
+   */
+  private static byte[] decode(String part, String name) throws TokenRejectedException {
+    for (int i = 0; i < part.length(); i++) {
+      if (!isBase64Url(part.charAt(i))) {
+        throw new TokenRejectedException(RejectionReason.NON_CANONICAL,
+            "the " + name + " is not canonical base64url (padding, +/ or whitespace)");
+      }
     }
     byte[] bytes = DECODER.decode(part);
     if (!ENCODER.encodeToString(bytes).equals(part)) {
@@ -82,6 +92,10 @@ final class CanonicalCompactForm {
           "the " + name + " is not canonical base64url (non-zero trailing bits)");
     }
     return bytes;
+  }
+
+  private static boolean isRespelling(char c) {
+    return c == '=' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
   }
 
   private static boolean isBase64Url(char c) {
