@@ -3,8 +3,8 @@ package io.keepcluster.node.cluster;
 import io.keepcluster.node.config.LockoutPolicy;
 import io.keepcluster.node.grid.GridValue;
 import io.keepcluster.node.grid.SealedMap;
-import io.keepcluster.node.logging.LogSafe;
 import io.keepcluster.node.users.FailedLogins;
+import io.keepcluster.node.users.LockoutKey;
 import io.keepcluster.node.users.LockoutRegistry;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -57,7 +57,7 @@ public final class ClusterLockouts implements LockoutRegistry {
         Optional.of(now.plus(policy.suspension())));
     FailedLogins next = decode(Optional.of(written.value()));
     if (next.justLocked(policy)) {
-      LOG.warn("event=user_locked user={} failures={} until={}", LogSafe.value(username),
+      LOG.warn("event=user_locked user={} failures={} until={}", LockoutKey.forLog(username),
           next.failures(), next.lockedUntil());
     }
   }

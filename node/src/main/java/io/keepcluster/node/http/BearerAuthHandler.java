@@ -1,6 +1,8 @@
 package io.keepcluster.node.http;
 
+import io.keepcluster.node.logging.LogSafe;
 import io.keepcluster.node.metrics.NodeMetrics;
+import io.keepcluster.node.tokens.RejectionReason;
 import io.keepcluster.node.tokens.TokenRejectedException;
 import io.keepcluster.node.tokens.TokenVerifier;
 import io.keepcluster.node.tokens.VerifiedToken;
@@ -9,7 +11,10 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Guards {@code /api/v1/**}: a valid bearer token or 401 with a Bearer challenge. */
+/**
+ * Guards {@code /api/v1/**}: a valid bearer token or 401 with a Bearer challenge. Every refusal
+ * looks the same to the caller ({@link ErrorResponses#invalidToken}).
+ */
 final class BearerAuthHandler implements Handler<RoutingContext> {
 
   static final String VERIFIED_TOKEN = "keepcluster.verifiedToken";
@@ -29,8 +34,10 @@ final class BearerAuthHandler implements Handler<RoutingContext> {
     String header = ctx.request().getHeader("Authorization");
     if (header == null || header.length() < PREFIX.length()
         || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-      metrics.tokenRejected("missing");
-      ErrorResponses.invalidToken(ctx, "missing Authorization: Bearer header");
+      metrics.tokenRejected(RejectionReason.MISSING.code());
+      LOG.info("event=token_rejected reason={} path={}", RejectionReason.MISSING.code(),
+          LogSafe.value(ctx.request().path()));
+      ErrorResponses.invalidToken(ctx);
       return;
     }
     try {
@@ -38,9 +45,11 @@ final class BearerAuthHandler implements Handler<RoutingContext> {
       ctx.put(VERIFIED_TOKEN, token);
       ctx.next();
     } catch (TokenRejectedException e) {
+      // The reason and the kid go to metrics and the log, never to the caller; the token never.
       metrics.tokenRejected(e.reason().code());
-      LOG.debug("event=token_rejected reason={} path={}", e.reason().code(), ctx.request().path());
-      ErrorResponses.invalidToken(ctx, e.getMessage());
+      LOG.info("event=token_rejected reason={} kid={} path={} detail=\"{}\"", e.reason().code(),
+          LogSafe.value(e.kid().orElse(null)), LogSafe.value(ctx.request().path()), e.getMessage());
+      ErrorResponses.invalidToken(ctx);
     }
   }
 }

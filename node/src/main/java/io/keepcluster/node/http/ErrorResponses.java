@@ -8,6 +8,13 @@ public final class ErrorResponses {
 
   public static final String INVALID_CREDENTIALS = "Invalid credentials or account locked";
 
+  /**
+   * The one message of every refused bearer token. The precise reason goes to metrics and the log
+   * only: saying "unknown kid" or "not the key's algorithm" would tell a caller which kids exist
+   * and with which algorithm.
+   */
+  public static final String INVALID_TOKEN = "Invalid or expired token";
+
   private ErrorResponses() {}
 
   public static void send(RoutingContext ctx, int status, String message) {
@@ -28,10 +35,13 @@ public final class ErrorResponses {
         .end(body.encode());
   }
 
-  /** RFC 6750: a missing or bad token gets 401 with a Bearer challenge. */
-  public static void invalidToken(RoutingContext ctx, String details) {
+  /**
+   * RFC 6750: a missing or bad token gets 401 with a Bearer challenge, the same body and the same
+   * challenge whatever the reason.
+   */
+  public static void invalidToken(RoutingContext ctx) {
     ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-    send(ctx, 401, "Invalid or missing bearer token", details);
+    send(ctx, 401, INVALID_TOKEN);
   }
 
   public static void sendJson(RoutingContext ctx, int status, JsonObject body) {

@@ -32,6 +32,7 @@ import java.util.Optional;
  *
  * <p>EC signatures go through Bouncy Castle: measured here it verifies ES256 far faster than the
  * JDK's SunEC (see bench/). RSA stays on the JDK's provider, which is the faster of the two.
+ * EC signatures leave in low-S form only ({@link EcdsaLowS}): the verifier refuses high-S.
  */
 public final class KeysetCredentials {
 
@@ -45,7 +46,7 @@ public final class KeysetCredentials {
       if (key.privateKey() instanceof ECPrivateKey ec) {
         ECDSASigner ecSigner = new ECDSASigner(ec);
         ecSigner.getJCAContext().setProvider(BouncyCastle.provider());
-        signer = ecSigner;
+        signer = new LowSEcdsaSigner(ecSigner);
       } else {
         signer = new RSASSASigner(key.privateKey());
       }

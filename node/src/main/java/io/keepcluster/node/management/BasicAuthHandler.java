@@ -46,7 +46,8 @@ final class BasicAuthHandler implements Handler<RoutingContext> {
         ctx.put(OPERATOR, name);
         ctx.next();
       } else {
-        LOG.info("event=management_login_failed account={}", LogSafe.value(name));
+        LOG.info("event=management_login_failed account={}",
+            accounts.exists(name) ? LogSafe.value(name) : LogSafe.unknownName(name));
         challenge(ctx);
       }
     });

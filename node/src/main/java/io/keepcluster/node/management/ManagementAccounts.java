@@ -1,7 +1,7 @@
 package io.keepcluster.node.management;
 
 import io.keepcluster.node.users.LockoutRegistry;
-import io.keepcluster.node.users.LoginService;
+import io.keepcluster.node.users.LockoutKey;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -32,6 +32,11 @@ public final class ManagementAccounts {
     return hashes.isEmpty();
   }
 
+  /** True when {@code name} is a configured account (so it may be logged as it is). */
+  public boolean exists(String name) {
+    return hashes.containsKey(name);
+  }
+
   /**
    * Same rules as a directory login: a guess is reserved in the management lockouts (cluster-wide,
    * for unknown names too), one full verification always runs, and the guess is settled, so a
@@ -39,7 +44,7 @@ public final class ManagementAccounts {
    */
   public boolean authenticate(String name, char[] password) {
     String hash = hashes.get(name);
-    String counted = LoginService.countedAs(name, hash != null);
+    String counted = LockoutKey.of(name, hash != null);
     boolean admitted = lockouts.tryBegin(counted);
     boolean matches = hash != null ? hasher.verify(password, hash) : hasher.verifyAgainstDummy(password);
     boolean succeeded = admitted && matches;

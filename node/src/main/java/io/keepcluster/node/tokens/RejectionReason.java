@@ -5,12 +5,16 @@ public enum RejectionReason {
   MISSING,
   TOO_LARGE,
   MALFORMED,
+  /** Another spelling of a token: base64 padding, the +/ alphabet, whitespace, non-zero trailing bits. */
+  NON_CANONICAL,
   UNSIGNED,
   ENCRYPTED_UNSUPPORTED,
   EMBEDDED_KEY,
   UNKNOWN_CRITICAL_HEADER,
   UNKNOWN_KID,
   ALGORITHM_MISMATCH,
+  /** An ECDSA signature whose S is above n/2: the second spelling of a valid signature. */
+  HIGH_S_SIGNATURE,
   BAD_SIGNATURE,
   EXPIRED,
   NOT_YET_VALID,

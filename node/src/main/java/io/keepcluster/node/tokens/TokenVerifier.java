@@ -9,8 +9,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import io.keepcluster.node.config.TokenSettings;
+import io.keepcluster.node.keys.EcdsaLowS;
 import io.keepcluster.node.keys.KeyRing;
 import io.keepcluster.node.keys.VerifyingCredential;
+import io.keepcluster.node.logging.LogSafe;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +24,10 @@ import java.util.List;
  * Verifies bearer tokens against the key ring. The key is chosen by {@code kid} alone, never by
  * trying every key; the token's {@code alg} must be the key's one algorithm; an unknown kid fails
  * closed. Nimbus supplies parsing and the signature primitives; the policy lives here.
+ *
+ * <p>One token, one spelling: before any parsing the text must be the canonical compact
+ * serialization ({@link CanonicalCompactForm}), and an ECDSA signature must be low-S. Every
+ * refusal is a {@link TokenRejectedException}; nothing else escapes {@link #verify}.
  */
 public final class TokenVerifier {
 
@@ -48,15 +54,28 @@ public final class TokenVerifier {
       throw new TokenRejectedException(RejectionReason.TOO_LARGE,
           "token larger than " + MAX_TOKEN_CHARS + " characters");
     }
+    CanonicalCompactForm.check(token);
     SignedJWT jwt = parseSigned(token);
     JWSHeader header = jwt.getHeader();
+    try {
+      return verify(jwt, header);
+    } catch (TokenRejectedException e) {
+      throw e.withKid(header.getKeyID());
+    }
+  }
+
+  private VerifiedToken verify(SignedJWT jwt, JWSHeader header) throws TokenRejectedException {
     checkHeader(header);
     VerifyingCredential key = keyRing.current().verifier(header.getKeyID())
         .orElseThrow(() -> new TokenRejectedException(RejectionReason.UNKNOWN_KID,
             "no key with this kid"));
     if (!key.algorithm().equals(header.getAlgorithm())) {
       throw new TokenRejectedException(RejectionReason.ALGORITHM_MISMATCH,
-          "token alg " + header.getAlgorithm() + " is not the key's alg " + key.algorithm());
+          "token alg " + LogSafe.value(String.valueOf(header.getAlgorithm())) + " is not the key's alg " + key.algorithm());
+    }
+    if (EcdsaLowS.isHighS(key.algorithm(), jwt.getSignature().decode())) {
+      throw new TokenRejectedException(RejectionReason.HIGH_S_SIGNATURE,
+          "ECDSA signature with S above n/2 (the other spelling of a signature) is refused");
     }
     checkSignature(jwt, key);
     JWTClaimsSet claims = claims(jwt);
@@ -95,9 +114,11 @@ public final class TokenVerifier {
       throw new TokenRejectedException(RejectionReason.EMBEDDED_KEY,
           "tokens naming their own key (jwk, jku, x5u, x5c) are refused");
     }
+    // CanonicalCompactForm refuses crit first (empty, malformed, or naming what we do not
+    // understand); this stays as the last line of defence.
     if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
       throw new TokenRejectedException(RejectionReason.UNKNOWN_CRITICAL_HEADER,
-          "unsupported critical header " + header.getCriticalParams());
+          "unsupported critical header");
     }
     JOSEObjectType type = header.getType();
     if (type != null && !JOSEObjectType.JWT.equals(type)) {

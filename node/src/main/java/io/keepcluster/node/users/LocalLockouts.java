@@ -1,7 +1,6 @@
 package io.keepcluster.node.users;
 
 import io.keepcluster.node.config.LockoutPolicy;
-import io.keepcluster.node.logging.LogSafe;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -46,7 +45,7 @@ public final class LocalLockouts implements LockoutRegistry {
       return settled.clear() ? null : settled;
     });
     if (next != null && next.justLocked(policy)) {
-      LOG.warn("event=user_locked user={} failures={} until={}", LogSafe.value(username),
+      LOG.warn("event=user_locked user={} failures={} until={}", LockoutKey.forLog(username),
           next.failures(), next.lockedUntil());
     }
   }

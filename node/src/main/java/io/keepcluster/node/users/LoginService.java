@@ -10,14 +10,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks a username and password. Unknown users, wrong passwords and suspended users look the
  * same to the caller and cost the same work: every attempt reserves a guess in the lockout
- * registry (for unknown names too, in a count of their own), runs one full password verification (against a dummy hash
- * of the same parameters when there is no user), and settles the guess. Blocking: run on a
- * worker thread.
+ * registry (for unknown names too, in a count of their own), runs one full password
+ * verification (against a dummy hash of the same parameters when there is no user), and settles
+ * the guess. Blocking: run on a worker thread. Known usernames are logged as they are; an unknown
+ * one only as a fingerprint ({@link LogSafe#unknownName}): it is often a password typed into the
+ * username field.
  */
 public final class LoginService {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoginService.class);
-  private static final String UNKNOWN_PREFIX = "unknown/";
 
   private final UserLookup users;
   private final PasswordHasher hasher;
@@ -31,7 +32,7 @@ public final class LoginService {
 
   public LoginOutcome authenticate(String username, char[] password) {
     Optional<UserRecord> user = users.find(username);
-    String counted = countedAs(username, user.isPresent());
+    String counted = LockoutKey.of(username, user.isPresent());
     boolean admitted = lockouts.tryBegin(counted);
     boolean matches = user.isPresent()
         ? hasher.verify(password, user.get().passwordHash())
@@ -45,17 +46,8 @@ public final class LoginService {
     }
     LoginOutcome.Reason reason = !admitted ? LoginOutcome.Reason.SUSPENDED
         : user.isEmpty() ? LoginOutcome.Reason.UNKNOWN_USER : LoginOutcome.Reason.WRONG_PASSWORD;
-    LOG.info("event=login_failed user={} reason={}", LogSafe.value(username), reason.label());
+    LOG.info("event=login_failed user={} reason={}",
+        user.isPresent() ? LogSafe.value(username) : LogSafe.unknownName(username), reason.label());
     return LoginOutcome.failed(reason);
-  }
-
-  /**
-   * The lockout count an attempt goes to. Unknown names are counted too (same work, same
-   * suspension after the limit, so neither timing nor lockout tells them apart), but apart from
-   * real users: a user added later, or not yet replicated to this node, starts with a clean count.
-   * {@code /} cannot occur in a username, so the two never meet.
-   */
-  public static String countedAs(String username, boolean known) {
-    return known ? username : UNKNOWN_PREFIX + username;
   }
 }

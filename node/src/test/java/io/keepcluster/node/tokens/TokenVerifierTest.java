@@ -12,7 +12,13 @@ import com.nimbusds.jose.JWEHeader;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.DirectEncrypter;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64;
@@ -28,6 +34,9 @@ import io.keepcluster.node.keys.SigningCredential;
 import io.keepcluster.node.keys.VerifyingCredential;
 import io.keepcluster.node.testing.Jwts;
 import io.keepcluster.node.testing.MutableClock;
+import io.keepcluster.node.testing.Respellings;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -266,6 +275,119 @@ class TokenVerifierTest {
         claims());
 
     assertEquals(RejectionReason.UNKNOWN_CRITICAL_HEADER, rejection(token));
+  }
+
+  @Test
+  @DisplayName("a correctly signed crit: [] (forbidden by RFC 7515) is MALFORMED")
+  void emptyCritical() throws Exception {
+    String good = token(c -> c);
+    JsonObject header = Jwts.header(good).put("crit", new JsonArray());
+
+    assertEquals(RejectionReason.MALFORMED,
+        rejection(Respellings.signedWithHeader(good, header, new MACSigner(secret))));
+  }
+
+  @Test
+  @DisplayName("a correctly signed crit naming a claim (exp) is UNKNOWN_CRITICAL_HEADER")
+  void criticalNamingAClaim() throws Exception {
+    String good = token(c -> c);
+    JsonObject header = Jwts.header(good).put("crit", new JsonArray().add("exp"));
+
+    assertEquals(RejectionReason.UNKNOWN_CRITICAL_HEADER,
+        rejection(Respellings.signedWithHeader(good, header, new MACSigner(secret))));
+  }
+
+  @Test
+  @DisplayName("a crit that is not an array of strings is MALFORMED")
+  void criticalNotStrings() throws Exception {
+    String good = token(c -> c);
+    JsonObject header = Jwts.header(good).put("crit", new JsonArray().add(1));
+
+    assertEquals(RejectionReason.MALFORMED,
+        rejection(Respellings.signedWithHeader(good, header, new MACSigner(secret))));
+  }
+
+  @Test
+  @DisplayName("the signature with = padding is NON_CANONICAL")
+  void paddedSignature() {
+    assertEquals(RejectionReason.NON_CANONICAL, rejection(Respellings.paddedSignature(token(c -> c))));
+  }
+
+  @Test
+  @DisplayName("the signature in the +/ alphabet is NON_CANONICAL")
+  void standardAlphabet() {
+    String good = token(c -> c);
+    for (int i = 0; !Respellings.hasUrlSafeCharacters(good); i++) {
+      String jti = "jti-" + i;
+      good = token(c -> c.jwtID(jti));
+    }
+
+    assertEquals(RejectionReason.NON_CANONICAL, rejection(Respellings.standardAlphabetSignature(good)));
+  }
+
+  @Test
+  @DisplayName("the signature's last character with non-zero unused bits is NON_CANONICAL")
+  void alteredLastCharacter() {
+    assertEquals(RejectionReason.NON_CANONICAL, rejection(Respellings.alteredLastCharacter(token(c -> c))));
+  }
+
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(strings = {" ", "\n", "\t"})
+  @DisplayName("whitespace inside a part is NON_CANONICAL")
+  void whitespace(String space) {
+    String good = token(c -> c);
+    int cut = good.indexOf('.') + 5;
+
+    assertEquals(RejectionReason.NON_CANONICAL, rejection(good.substring(0, cut) + space + good.substring(cut)));
+  }
+
+  @Test
+  @DisplayName("a payload re-spelled with non-zero trailing bits is NON_CANONICAL, not merely a bad signature")
+  void respelledPayload() {
+    String good = token(c -> c);
+    String[] parts = good.split("\\.");
+    String payload = parts[1];
+    for (int i = 0; payload.length() % 4 == 0; i++) {
+      String jti = "j" + i;
+      parts = token(c -> c.jwtID(jti)).split("\\.");
+      payload = parts[1];
+    }
+    assertEquals(RejectionReason.NON_CANONICAL,
+        rejection(parts[0] + "." + Respellings.flipUnusedBit(payload) + "." + parts[2]));
+  }
+
+  @Test
+  @DisplayName("a header or payload that is not a JSON object is MALFORMED")
+  void notJsonObjects() {
+    String[] parts = token(c -> c).split("\\.");
+    String array = "WzFd"; // [1]
+
+    assertEquals(RejectionReason.MALFORMED, rejection(array + "." + parts[1] + "." + parts[2]));
+    assertEquals(RejectionReason.MALFORMED, rejection(parts[0] + "." + array + "." + parts[2]));
+  }
+
+  @Test
+  @DisplayName("an ES256 signature with S above n/2 (n - S of a valid one) is HIGH_S_SIGNATURE; the low-S one verifies")
+  void highS() throws Exception {
+    ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec1").generate();
+    VerifyingCredential credential = new VerifyingCredential("ec1", JWSAlgorithm.ES256,
+        new ECDSAVerifier(ec.toECPublicKey()), ISSUER, KeySource.KEYSET, Optional.empty(), Optional.empty());
+    verifier = new TokenVerifier(new KeyRing(new KeyRingSnapshot(new SigningCredential("ec1",
+        JWSAlgorithm.ES256, new ECDSASigner(ec), ISSUER), List.of(credential))), SETTINGS, revocations, clock);
+    JsonObject header = new JsonObject().put("alg", "ES256").put("typ", "JWT").put("kid", "ec1");
+    String lowS = Respellings.signedWithHeader(token(c -> c), header, new ECDSASigner(ec));
+
+    verifier.verify(lowS);
+    assertEquals(RejectionReason.HIGH_S_SIGNATURE, rejection(Respellings.highS(lowS, JWSAlgorithm.ES256)));
+  }
+
+  @Test
+  @DisplayName("a refusal after the header was read carries the token's kid (for the log)")
+  void rejectionCarriesKid() {
+    TokenRejectedException e = assertThrows(TokenRejectedException.class,
+        () -> verifier.verify(sign(header().keyID("someone"), claims())));
+
+    assertEquals(Optional.of("someone"), e.kid());
   }
 
   @Test
