@@ -1,0 +1,25 @@
+package io.keepcluster.node.config;
+
+/**
+ * How much password hashing a node takes on at once (config key {@code login}). Logins and
+ * management Basic auth share one pool: at most {@code hashingThreads} hashes run, at most
+ * {@code maxQueued} wait, and anything beyond is refused at once with 503.
+ *
+ * @param hashingThreads hashes computed at the same time (default: one per core)
+ * @param maxQueued hashes waiting for a thread (default: four per hashing thread)
+ * @param ratePerMinute login attempts per client address per minute, 0 meaning unlimited
+ * @param burst attempts a client address may make at once before the rate applies
+ */
+public record LoginLimits(int hashingThreads, int maxQueued, int ratePerMinute, int burst) {
+
+  public LoginLimits {
+    if (hashingThreads < 1 || maxQueued < 0 || ratePerMinute < 0 || burst < 1) {
+      throw new IllegalArgumentException("login limits out of range");
+    }
+  }
+
+  /** True when logins are limited per client address. */
+  public boolean rateLimited() {
+    return ratePerMinute > 0;
+  }
+}
