@@ -4,8 +4,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,22 +21,36 @@ import java.util.Set;
  * that misses it is closed. A request whose body has arrived and that is being answered (a login
  * waiting for its hash) is never cut off; the deadline starts again when its response ends.
  *
- * <p>Vert.x 5 has no native header-read timeout, so this is a timer per connection, armed from
- * {@code connectionHandler} and restarted from the first route of every request. Everything here
- * runs on the server's event loop: no locks. Connections are keyed by their remote address, so
- * the HTTP/2 connection that replaces an HTTP/1.1 one on an h2c upgrade keeps the same slot.
+ * <p>Vert.x 5 has no native header-read timeout. Deadlines are noted per connection (from
+ * {@code connectionHandler} and from the first route of every request) and one periodic sweep
+ * per server closes the late ones, so 10,000 connections cost one timer, not 10,000. Everything
+ * here runs on the server's event loop: no locks. Connections are keyed by their addresses, so
+ * the HTTP/2 connection that replaces an HTTP/1.1 one on the same socket keeps its slot.
  */
 final class ConnectionWatch {
 
   private final Vertx vertx;
   private final ConnectionBudget budget;
-  private final long deadlineMillis;
+  private final long deadlineNanos;
   private final Map<String, Tracked> connections = new HashMap<>();
+  private long sweeper = -1;
 
   ConnectionWatch(Vertx vertx, ConnectionBudget budget) {
     this.vertx = vertx;
     this.budget = budget;
-    this.deadlineMillis = budget.limits().requestHeaderTimeout().toMillis();
+    this.deadlineNanos = budget.limits().requestHeaderTimeout().toNanos();
+  }
+
+  /** Starts the sweep; call from the verticle's start, on its event loop. */
+  void start() {
+    long period = Math.max(50, Math.min(1000, budget.limits().requestHeaderTimeout().toMillis() / 4));
+    sweeper = vertx.setPeriodic(period, id -> sweep(System.nanoTime()));
+  }
+
+  void stop() {
+    if (sweeper >= 0) {
+      vertx.cancelTimer(sweeper);
+    }
   }
 
   /** The server's {@code connectionHandler}. */
@@ -51,10 +67,9 @@ final class ConnectionWatch {
       connection.close();
       return;
     }
-    Tracked tracked = new Tracked(connection);
+    Tracked tracked = new Tracked(connection, System.nanoTime() + deadlineNanos);
     connections.put(key, tracked);
     connection.closeHandler(v -> released(key, tracked));
-    arm(tracked);
   }
 
   /** The first route of every request: the head has arrived; the body is now on the clock. */
@@ -63,36 +78,37 @@ final class ConnectionWatch {
     if (tracked != null) {
       HttpServerRequest request = ctx.request();
       tracked.inFlight.add(request);
-      arm(tracked);
+      tracked.deadline = System.nanoTime() + deadlineNanos;
       ctx.addEndHandler(done -> {
         tracked.inFlight.remove(request);
-        if (tracked.inFlight.isEmpty() && !tracked.released) {
-          arm(tracked);
+        if (tracked.inFlight.isEmpty()) {
+          tracked.deadline = System.nanoTime() + deadlineNanos;
         }
       });
     }
     ctx.next();
   }
 
-  private void arm(Tracked tracked) {
-    if (tracked.timer >= 0) {
-      vertx.cancelTimer(tracked.timer);
+  private void sweep(long now) {
+    List<Tracked> late = new ArrayList<>();
+    for (Tracked tracked : connections.values()) {
+      if (now - tracked.deadline > 0 && waitingForClient(tracked)) {
+        late.add(tracked);
+      }
     }
-    tracked.timer = vertx.setTimer(deadlineMillis, id -> expired(tracked, id));
-  }
-
-  private void expired(Tracked tracked, long id) {
-    if (tracked.timer != id || tracked.released) {
-      return;
-    }
-    tracked.timer = -1;
-    boolean waitingForHead = tracked.inFlight.isEmpty();
-    boolean waitingForBody = tracked.inFlight.stream().anyMatch(r -> !r.isEnded());
-    if (waitingForHead || waitingForBody) {
+    for (Tracked tracked : late) {
       budget.timedOut();
+      tracked.deadline = Long.MAX_VALUE;
       tracked.connection.close();
     }
-    // Otherwise every request has arrived and is being answered: the end handler re-arms.
+  }
+
+  /**
+   * True while the node waits for the client: for a request head (nothing in flight) or for a
+   * body. A request that has fully arrived is being answered and is not the client's fault.
+   */
+  private static boolean waitingForClient(Tracked tracked) {
+    return tracked.inFlight.isEmpty() || tracked.inFlight.stream().anyMatch(r -> !r.isEnded());
   }
 
   private void released(String key, Tracked tracked) {
@@ -100,9 +116,6 @@ final class ConnectionWatch {
       return;
     }
     tracked.released = true;
-    if (tracked.timer >= 0) {
-      vertx.cancelTimer(tracked.timer);
-    }
     connections.remove(key, tracked);
     budget.released();
   }
@@ -115,11 +128,12 @@ final class ConnectionWatch {
   private static final class Tracked {
     HttpConnection connection;
     final Set<HttpServerRequest> inFlight = new HashSet<>();
-    long timer = -1;
+    long deadline;
     boolean released;
 
-    Tracked(HttpConnection connection) {
+    Tracked(HttpConnection connection, long deadline) {
       this.connection = connection;
+      this.deadline = deadline;
     }
   }
 }

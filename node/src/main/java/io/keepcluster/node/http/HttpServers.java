@@ -49,7 +49,11 @@ public final class HttpServers {
         .setMaxHeaderSize(MAX_HEADER_BYTES)
         .setMaxInitialLineLength(limits.maxInitialLineLength())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setIdleTimeout(Math.toIntExact(limits.idleTimeout().toMillis()));
+        .setIdleTimeout(Math.toIntExact(limits.idleTimeout().toMillis()))
+        // h2c detection waits for the client's first bytes before Vert.x reports the connection,
+        // so a silent socket would escape the connection cap and the request deadline. HTTP/1.1
+        // only in cleartext; clients that offer an h2c upgrade carry on over HTTP/1.1.
+        .setHttp2ClearTextEnabled(false);
     options.getInitialSettings().setMaxHeaderListSize(MAX_HEADER_BYTES);
     return options;
   }

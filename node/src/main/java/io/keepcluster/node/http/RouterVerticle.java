@@ -18,6 +18,7 @@ public final class RouterVerticle extends VerticleBase {
   private final Function<io.vertx.core.Vertx, Router> routes;
   private final ConnectionBudget budget;
   private volatile int actualPort;
+  private ConnectionWatch watch;
 
   public RouterVerticle(HttpServerOptions options, Function<io.vertx.core.Vertx, Router> routes,
       ConnectionBudget budget) {
@@ -28,7 +29,8 @@ public final class RouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ConnectionWatch watch = new ConnectionWatch(vertx, budget);
+    watch = new ConnectionWatch(vertx, budget);
+    watch.start();
     Router router = routes.apply(vertx);
     // Before every other route (body handlers included): the request head has arrived.
     router.route().order(Integer.MIN_VALUE).handler(watch::requestStarted);
@@ -37,6 +39,12 @@ public final class RouterVerticle extends VerticleBase {
         .requestHandler(router)
         .listen()
         .onSuccess(server -> actualPort = server.actualPort());
+  }
+
+  @Override
+  public Future<?> stop() throws Exception {
+    watch.stop();
+    return super.stop();
   }
 
   public int actualPort() {
