@@ -7,19 +7,12 @@ package io.keepcluster.node.config;
  *
  * @param hashingThreads hashes computed at the same time (default: one per core)
  * @param maxQueued hashes waiting for a thread (default: four per hashing thread)
- * @param ratePerMinute login attempts per client address per minute, 0 meaning unlimited
- * @param burst attempts a client address may make at once before the rate applies
  */
-public record LoginLimits(int hashingThreads, int maxQueued, int ratePerMinute, int burst) {
+public record LoginLimits(int hashingThreads, int maxQueued) {
 
   public LoginLimits {
-    if (hashingThreads < 1 || maxQueued < 0 || ratePerMinute < 0 || burst < 1) {
+    if (hashingThreads < 1 || maxQueued < 0) {
       throw new IllegalArgumentException("login limits out of range");
     }
-  }
-
-  /** True when logins are limited per client address. */
-  public boolean rateLimited() {
-    return ratePerMinute > 0;
   }
 }

@@ -64,11 +64,7 @@ public final class NodeConfigParser {
         : rangeInt(json, "login.hashingThreads", "hashingThreads", 1, 256);
     int queued = json.getValue("maxQueued") == null ? 4 * threads
         : rangeInt(json, "login.maxQueued", "maxQueued", 0, 100_000);
-    int rate = json.getValue("ratePerMinute") == null ? 0
-        : rangeInt(json, "login.ratePerMinute", "ratePerMinute", 0, 1_000_000);
-    int burst = json.getValue("burst") == null ? 10
-        : rangeInt(json, "login.burst", "burst", 1, 1_000_000);
-    return new LoginLimits(threads, queued, rate, burst);
+    return new LoginLimits(threads, queued);
   }
 
   private static ClusterSettings cluster(JsonObject json, Map<String, String> env)
