@@ -49,12 +49,13 @@ class HostileClientsIT {
     ItPaths.deleteTree(ItPaths.logDir(TEST));
     Path dir = ItPaths.nodeRoot(TEST).resolve("node").resolve("keepconfig.d");
     ItPaths.deleteTree(dir.getParent());
-    Files.createDirectories(dir);
-    Files.writeString(dir.resolve("limits.json"), "{\"http\":{\"idleTimeoutSeconds\":60,"
-        + "\"requestHeaderTimeoutSeconds\":" + HEADER_DEADLINE_SECONDS + "}}");
     List<Socket> sockets = new ArrayList<>();
     try (NodeProcess node = new NodeProcess("node", dir, ItPaths.logDir(TEST),
         NodeProcess.singleNodeEnv(Cluster.ADMIN_PASSWORD)).start()) {
+      // The first start bootstraps the admin on the empty folder; the limits apply from the restart.
+      Files.writeString(dir.resolve("limits.json"), "{\"http\":{\"idleTimeoutSeconds\":60,"
+          + "\"requestHeaderTimeoutSeconds\":" + HEADER_DEADLINE_SECONDS + "}}");
+      node.restart(false);
       NodeClient client = node.client();
       Waits.within(30, "node UP").until(() -> client.health().up());
       String bearer = client.token(Cluster.ADMIN, Cluster.ADMIN_PASSWORD);
