@@ -10,6 +10,7 @@ import io.keepcluster.node.status.ProblemReporter;
 import io.keepcluster.node.status.Problems;
 import io.keepcluster.node.health.Readiness;
 import io.keepcluster.node.http.ApiRoutes;
+import io.keepcluster.node.http.ConnectionBudget;
 import io.keepcluster.node.http.HttpServers;
 import io.keepcluster.node.http.JsonErrors;
 import io.keepcluster.node.keys.CryptoWarmup;
@@ -27,6 +28,7 @@ import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.tokens.TokenIssuer;
 import io.keepcluster.node.tokens.TokenVerifier;
 import io.keepcluster.node.topology.Topology;
+import io.keepcluster.node.users.HashingPool;
 import io.keepcluster.node.users.LoginService;
 import io.keepcluster.shared.config.ConfigOverlay;
 import io.keepcluster.shared.password.PasswordHasher;
@@ -135,8 +137,12 @@ public final class KeepClusterNode {
     NodeMetrics metrics = new NodeMetrics(registry);
     PasswordHasher hasher = new PasswordHasher(settings.hashing());
     LoginService logins = new LoginService(topology.users(), hasher, topology.lockouts());
-    WorkerExecutor hashingPool = vertx.createSharedWorkerExecutor("keepcluster-password-hashing",
-        Math.max(2, Runtime.getRuntime().availableProcessors()));
+    int hashingThreads = config.login().hashingThreads();
+    WorkerExecutor hashingThreadPool = vertx.createSharedWorkerExecutor("keepcluster-password-hashing",
+        hashingThreads);
+    HashingPool hashingPool = new HashingPool(hashingThreadPool, hashingThreads, config.login().maxQueued());
+    metrics.watch(hashingPool);
+    ConnectionBudget connections = new ConnectionBudget(config.http(), metrics);
 
     Readiness readiness = new Readiness();
     HealthReporter health = new HealthReporter(identity.id(), identity.version(), keyRing,
@@ -152,17 +158,18 @@ public final class KeepClusterNode {
     ManagementAccounts accounts = new ManagementAccounts(config.managementAccounts(), hasher,
         topology.managementLockouts());
     ManagementRoutes.Services management = new ManagementRoutes.Services(accounts, hashingPool, health,
-        config.configDir(), clock, watcher::scanNow, topology.revoker(), keysets);
+        config.configDir(), clock, watcher::scanNow, topology.revoker(), keysets, metrics);
 
     String bind = config.bindAddress();
     int apiInstances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return HttpServers.listen(vertx, bind, config.ports().api(), v -> ApiRoutes.create(v, services), apiInstances)
+    return HttpServers.listen(vertx, bind, config.ports().api(), v -> ApiRoutes.create(v, services), apiInstances,
+            connections)
         .compose(api -> HttpServers.listen(vertx, bind, config.ports().health(),
-                v -> HealthRoutes.create(v, health), 1)
+                v -> HealthRoutes.create(v, health), 1, connections)
             .compose(healthPort -> HttpServers.listen(vertx, bind, config.ports().management(),
-                    v -> ManagementRoutes.create(v, management), 1)
+                    v -> ManagementRoutes.create(v, management), 1, connections)
                 .compose(managementPort -> HttpServers.listen(vertx, bind, config.ports().metrics(),
-                        v -> JsonErrors.install(MetricsRoutes.create(v, registry)), 1)
+                        v -> JsonErrors.install(MetricsRoutes.create(v, registry)), 1, connections)
                     .map(metricsPort -> new BoundPorts(api, healthPort, managementPort, metricsPort,
                         topology.clusterPort())))))
         .map(ports -> {

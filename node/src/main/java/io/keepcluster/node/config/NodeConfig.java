@@ -17,6 +17,8 @@ public record NodeConfig(
     LockoutPolicy lockout,
     ClusterSettings cluster,
     JsonObject managementAccounts,
+    HttpLimits http,
+    LoginLimits login,
     JsonObject raw) {
 
   public NodeConfig {

@@ -44,7 +44,27 @@ public final class NodeConfigParser {
       throw new ConfigException("disableDominoLogin must be true or false");
     }
     return new NodeConfig(configDir, bind, ports, (Boolean) disabled, tokens, lockout,
-        cluster(object(raw, "cluster"), env), object(raw, "managementAccounts").copy(), raw.copy());
+        cluster(object(raw, "cluster"), env), object(raw, "managementAccounts").copy(),
+        http(object(raw, "http")), login(object(raw, "login"), Runtime.getRuntime().availableProcessors()),
+        raw.copy());
+  }
+
+  private static HttpLimits http(JsonObject json) throws ConfigException {
+    return new HttpLimits(
+        Duration.ofSeconds(rangeInt(json, "http.idleTimeoutSeconds", "idleTimeoutSeconds", 1, 86_400)),
+        Duration.ofSeconds(rangeInt(json, "http.requestHeaderTimeoutSeconds",
+            "requestHeaderTimeoutSeconds", 1, 3_600)),
+        rangeInt(json, "http.maxConnections", "maxConnections", 1, 1_000_000),
+        rangeInt(json, "http.maxInitialLineLength", "maxInitialLineLength", 256, 65_536));
+  }
+
+  /** Absent or null {@code hashingThreads} / {@code maxQueued} follow the machine's cores. */
+  static LoginLimits login(JsonObject json, int cores) throws ConfigException {
+    int threads = json.getValue("hashingThreads") == null ? Math.max(1, cores)
+        : rangeInt(json, "login.hashingThreads", "hashingThreads", 1, 256);
+    int queued = json.getValue("maxQueued") == null ? 4 * threads
+        : rangeInt(json, "login.maxQueued", "maxQueued", 0, 100_000);
+    return new LoginLimits(threads, queued);
   }
 
   private static ClusterSettings cluster(JsonObject json, Map<String, String> env)

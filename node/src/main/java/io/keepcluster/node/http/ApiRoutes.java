@@ -6,9 +6,9 @@ import io.keepcluster.node.metrics.NodeMetrics;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.tokens.TokenIssuer;
 import io.keepcluster.node.tokens.TokenVerifier;
+import io.keepcluster.node.users.HashingPool;
 import io.keepcluster.node.users.LoginService;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -22,16 +22,18 @@ public final class ApiRoutes {
 
   public record Services(
       NodeConfig config, KeyRing keyRing, TokenIssuer issuer, TokenVerifier verifier,
-      LoginService logins, Revocations revocations, WorkerExecutor hashing, NodeMetrics metrics) {}
+      LoginService logins, Revocations revocations, HashingPool hashing, NodeMetrics metrics) {}
 
   public static Router create(Vertx vertx, Services services) {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
 
-    router.post("/api/v1/auth").handler(new LoginHandler(services.logins(), services.issuer(),
+    // Content-Type first: a request the endpoint cannot read costs no token check and no hash.
+    router.post("/api/v1/auth").handler(JsonContentType.required()).handler(new LoginHandler(services.logins(), services.issuer(),
         services.config().tokens(), services.hashing(), services.metrics(),
         services.config().dominoLoginDisabled()));
 
+    router.post("/api/v1/auth/logout").handler(JsonContentType.required());
     router.route("/api/v1/*").handler(new BearerAuthHandler(services.verifier(), services.metrics()));
     router.get("/api/v1/userinfo").handler(new UserInfoHandler());
     router.post("/api/v1/auth/logout").handler(new LogoutHandler(services.revocations()));

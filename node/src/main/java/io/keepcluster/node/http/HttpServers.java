@@ -1,5 +1,6 @@
 package io.keepcluster.node.http;
 
+import io.keepcluster.node.config.HttpLimits;
 import io.keepcluster.node.tokens.TokenVerifier;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -10,9 +11,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-/** Starts the node's HTTP servers: one router per port, on one or more event loops. */
+/**
+ * Starts the node's HTTP servers: one router per port, on one or more event loops, all under the
+ * same {@link HttpLimits} and one node-wide {@link ConnectionBudget}.
+ */
 public final class HttpServers {
 
   /**
@@ -29,23 +34,36 @@ public final class HttpServers {
    * so port 0 is first resolved to a free port (and retried if another process takes it first).
    */
   public static Future<Integer> listen(Vertx vertx, String host, int port,
-      Function<Vertx, Router> routes, int instances) {
+      Function<Vertx, Router> routes, int instances, ConnectionBudget budget) {
     if (instances == 1 || port != 0) {
-      return deploy(vertx, host, port, routes, instances);
+      return deploy(vertx, host, port, routes, instances, budget);
     }
-    return deploy(vertx, host, FreePort.pick(host), routes, instances)
-        .recover(failure -> deploy(vertx, host, FreePort.pick(host), routes, instances))
-        .recover(failure -> deploy(vertx, host, FreePort.pick(host), routes, instances));
+    return deploy(vertx, host, FreePort.pick(host), routes, instances, budget)
+        .recover(failure -> deploy(vertx, host, FreePort.pick(host), routes, instances, budget))
+        .recover(failure -> deploy(vertx, host, FreePort.pick(host), routes, instances, budget));
+  }
+
+  /** The server options every port shares: header and request-line limits, the idle timeout. */
+  static HttpServerOptions options(String host, int port, HttpLimits limits) {
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+        .setMaxHeaderSize(MAX_HEADER_BYTES)
+        .setMaxInitialLineLength(limits.maxInitialLineLength())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setIdleTimeout(Math.toIntExact(limits.idleTimeout().toMillis()))
+        // h2c detection waits for the client's first bytes before Vert.x reports the connection,
+        // so a silent socket would escape the connection cap and the request deadline. HTTP/1.1
+        // only in cleartext; clients that offer an h2c upgrade carry on over HTTP/1.1.
+        .setHttp2ClearTextEnabled(false);
+    options.getInitialSettings().setMaxHeaderListSize(MAX_HEADER_BYTES);
+    return options;
   }
 
   private static Future<Integer> deploy(Vertx vertx, String host, int port,
-      Function<Vertx, Router> routes, int instances) {
+      Function<Vertx, Router> routes, int instances, ConnectionBudget budget) {
     List<RouterVerticle> deployed = new CopyOnWriteArrayList<>();
-    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
-        .setMaxHeaderSize(MAX_HEADER_BYTES);
-    options.getInitialSettings().setMaxHeaderListSize(MAX_HEADER_BYTES);
+    HttpServerOptions options = options(host, port, budget.limits());
     return vertx.deployVerticle(() -> {
-          RouterVerticle verticle = new RouterVerticle(options, routes);
+          RouterVerticle verticle = new RouterVerticle(options, routes, budget);
           deployed.add(verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(instances))

@@ -6,11 +6,12 @@ import io.keepcluster.node.tokens.IssuedToken;
 import io.keepcluster.node.tokens.TokenIssuer;
 import io.keepcluster.node.tokens.TokenRequest;
 import io.keepcluster.node.users.LoginOutcome;
+import io.keepcluster.node.users.HashingBusyException;
+import io.keepcluster.node.users.HashingPool;
 import io.keepcluster.node.users.LoginService;
 import io.keepcluster.node.users.Scopes;
 import io.keepcluster.shared.users.UserRecord;
 import io.vertx.core.Handler;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
@@ -18,15 +19,17 @@ import java.util.Arrays;
 /** {@code POST /api/v1/auth}: DRAPI's login, answering with its response shape. */
 final class LoginHandler implements Handler<RoutingContext> {
 
+  static final String BUSY = "Too many logins in progress, retry shortly";
+
   private final LoginService logins;
   private final TokenIssuer issuer;
   private final TokenSettings settings;
-  private final WorkerExecutor hashing;
+  private final HashingPool hashing;
   private final NodeMetrics metrics;
   private final boolean disabled;
 
   LoginHandler(LoginService logins, TokenIssuer issuer, TokenSettings settings,
-      WorkerExecutor hashing, NodeMetrics metrics, boolean disabled) {
+      HashingPool hashing, NodeMetrics metrics, boolean disabled) {
     this.logins = logins;
     this.issuer = issuer;
     this.settings = settings;
@@ -49,14 +52,23 @@ final class LoginHandler implements Handler<RoutingContext> {
       ErrorResponses.send(ctx, 400, "Bad login request", e.getMessage());
       return;
     }
-    // Password hashing is deliberately slow: never on the event loop.
-    hashing.<LoginOutcome>executeBlocking(() -> {
+    // Password hashing is deliberately slow: never on the event loop, and never queued without
+    // bound. A full pool answers 503 at once rather than making every login wait.
+    hashing.<LoginOutcome>submit(() -> {
       try {
         return logins.authenticate(request.username(), request.password());
       } finally {
         Arrays.fill(request.password(), '\0');
       }
-    }, false).onComplete(result -> {
+    }).onComplete(result -> {
+      if (result.failed() && result.cause() instanceof HashingBusyException) {
+        Arrays.fill(request.password(), '\0');
+        metrics.hashingRejected("login");
+        metrics.login("busy");
+        ctx.response().putHeader("Retry-After", "1");
+        ErrorResponses.send(ctx, 503, BUSY);
+        return;
+      }
       if (result.failed()) {
         ErrorResponses.send(ctx, 500, "Login failed on the server");
         return;

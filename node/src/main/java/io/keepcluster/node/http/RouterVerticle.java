@@ -8,25 +8,43 @@ import java.util.function.Function;
 
 /**
  * One HTTP server serving one router, on its own event loop. Deployed with several instances,
- * Vert.x shares the address between them (port 0 included) and spreads connections.
+ * Vert.x shares the address between them (port 0 included) and spreads connections. Its
+ * {@link ConnectionWatch} refuses connections over the node's cap and closes those that do not
+ * deliver a request in time.
  */
 public final class RouterVerticle extends VerticleBase {
 
   private final HttpServerOptions options;
   private final Function<io.vertx.core.Vertx, Router> routes;
+  private final ConnectionBudget budget;
   private volatile int actualPort;
+  private ConnectionWatch watch;
 
-  public RouterVerticle(HttpServerOptions options, Function<io.vertx.core.Vertx, Router> routes) {
+  public RouterVerticle(HttpServerOptions options, Function<io.vertx.core.Vertx, Router> routes,
+      ConnectionBudget budget) {
     this.options = options;
     this.routes = routes;
+    this.budget = budget;
   }
 
   @Override
   public Future<?> start() {
+    watch = new ConnectionWatch(vertx, budget);
+    watch.start();
+    Router router = routes.apply(vertx);
+    // Before every other route (body handlers included): the request head has arrived.
+    router.route().order(Integer.MIN_VALUE).handler(watch::requestStarted);
     return vertx.createHttpServer(options)
-        .requestHandler(routes.apply(vertx))
+        .connectionHandler(watch::opened)
+        .requestHandler(router)
         .listen()
         .onSuccess(server -> actualPort = server.actualPort());
+  }
+
+  @Override
+  public Future<?> stop() throws Exception {
+    watch.stop();
+    return super.stop();
   }
 
   public int actualPort() {

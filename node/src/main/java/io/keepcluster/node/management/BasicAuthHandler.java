@@ -2,8 +2,10 @@ package io.keepcluster.node.management;
 
 import io.keepcluster.node.http.ErrorResponses;
 import io.keepcluster.node.logging.LogSafe;
+import io.keepcluster.node.metrics.NodeMetrics;
+import io.keepcluster.node.users.HashingBusyException;
+import io.keepcluster.node.users.HashingPool;
 import io.vertx.core.Handler;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -18,11 +20,13 @@ final class BasicAuthHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(BasicAuthHandler.class);
 
   private final ManagementAccounts accounts;
-  private final WorkerExecutor hashing;
+  private final HashingPool hashing;
+  private final NodeMetrics metrics;
 
-  BasicAuthHandler(ManagementAccounts accounts, WorkerExecutor hashing) {
+  BasicAuthHandler(ManagementAccounts accounts, HashingPool hashing, NodeMetrics metrics) {
     this.accounts = accounts;
     this.hashing = hashing;
+    this.metrics = metrics;
   }
 
   @Override
@@ -35,14 +39,19 @@ final class BasicAuthHandler implements Handler<RoutingContext> {
     }
     String name = credentials[0];
     char[] password = credentials[1].toCharArray();
-    hashing.executeBlocking(() -> {
+    hashing.submit(() -> {
       try {
         return accounts.authenticate(name, password);
       } finally {
         Arrays.fill(password, '\0');
       }
-    }, false).onComplete(result -> {
-      if (result.succeeded() && result.result()) {
+    }).onComplete(result -> {
+      if (result.failed() && result.cause() instanceof HashingBusyException) {
+        Arrays.fill(password, '\0');
+        metrics.hashingRejected("management");
+        ctx.response().putHeader("Retry-After", "1");
+        ErrorResponses.send(ctx, 503, "Too many password checks in progress, retry shortly");
+      } else if (result.succeeded() && result.result()) {
         ctx.put(OPERATOR, name);
         ctx.next();
       } else {

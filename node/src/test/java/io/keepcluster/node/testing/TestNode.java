@@ -177,6 +177,15 @@ public final class TestNode implements AutoCloseable {
     return send(HTTP, request, headers);
   }
 
+  /** POST with the given {@code Content-Type}, or none at all when it is null. */
+  public static HttpResponse<String> postAs(URI uri, String contentType, String body, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return send(HTTP_1_1, request, headers);
+  }
+
   private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request,
       String... headers) {
     request.timeout(Duration.ofSeconds(20));
