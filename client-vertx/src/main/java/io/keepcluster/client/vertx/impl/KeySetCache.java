@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
@@ -66,8 +67,8 @@ public final class KeySetCache {
   }
 
   /** The snapshot now, without fetching; empty before the first successful fetch. */
-  public java.util.Optional<KeySnapshot> current() {
-    return java.util.Optional.ofNullable(snapshot);
+  public Optional<KeySnapshot> current() {
+    return Optional.ofNullable(snapshot);
   }
 
   /**
