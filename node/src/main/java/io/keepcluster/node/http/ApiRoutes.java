@@ -7,8 +7,10 @@ import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.tokens.TokenIssuer;
 import io.keepcluster.node.tokens.TokenVerifier;
 import io.keepcluster.node.users.LoginService;
+import java.util.List;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -36,9 +38,15 @@ public final class ApiRoutes {
     router.get("/api/v1/userinfo").handler(new UserInfoHandler());
     router.post("/api/v1/auth/logout").handler(new LogoutHandler(services.revocations()));
 
-    WellKnownHandlers wellKnown = new WellKnownHandlers(services.keyRing());
-    router.get("/.well-known/jwks.json").handler(wellKnown::jwks);
-    router.get("/.well-known/openid-configuration").handler(wellKnown::openIdConfiguration);
+    WellKnownHandlers wellKnown = new WellKnownHandlers(services.keyRing(), services.config());
+    router.route(WellKnownHandlers.JWKS_PATH).method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(wellKnown::jwks);
+    for (String discovery : List.of("/.well-known/openid-configuration",
+        "/.well-known/oauth-authorization-server")) {
+      router.route(discovery).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(wellKnown::discovery);
+    }
+    router.route(WellKnownHandlers.AUTHORIZE_PATH).method(HttpMethod.GET).method(HttpMethod.POST)
+        .handler(wellKnown::authorize);
 
     JsonErrors.install(router);
     return router;

@@ -73,8 +73,17 @@ public final class KeysetTestNode implements AutoCloseable {
   }
 
   public static KeysetTestNode startOn(Path dir) throws Exception {
-    Map<String, String> env = Map.of("PORT", "0", "HEALTHCHECKPORT", "0", "MANAGMENTPORT", "0",
-        "METRICSPORT", "0", "BIND", "127.0.0.1");
+    return startOn(dir, Map.of());
+  }
+
+  /**
+   * A node on {@code dir} with {@code extraEnv} on top of the test defaults (free ports, loopback,
+   * {@code KEEP_ROLLOVER_LEAD_SECONDS=0} so a dropped keyset signs at once).
+   */
+  public static KeysetTestNode startOn(Path dir, Map<String, String> extraEnv) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("PORT", "0", "HEALTHCHECKPORT", "0",
+        "MANAGMENTPORT", "0", "METRICSPORT", "0", "BIND", "127.0.0.1", "KEEP_ROLLOVER_LEAD_SECONDS", "0"));
+    env.putAll(extraEnv);
     NodeConfig config = new ConfigLoader(ConfigOverlay.withBundledDefaults(), env).load(dir);
     KeepClusterNode node = KeepClusterNode.start(new KeepClusterNode.Settings(config, env,
         Clock.systemUTC(), PasswordHashingParameters.forTests()))

@@ -45,7 +45,8 @@ import java.util.TreeMap;
  *   <li>Tombstones (REVOKED, GONE) and vanished records leave the registry; a revoked keyset's files
  *       are deleted everywhere, an expired one's copies everywhere but on its origin.
  *   <li>Two-phase activation: a keyset signs here once every live member verifies it, or once the
- *       acknowledgement wait has run out.
+ *       acknowledgement wait has run out; and never before {@code rolloverLead} after it was
+ *       published, so resource servers that cache the JWKS have seen its kid before its first token.
  * </ol>
  */
 public final class KeysetPlanner {
@@ -67,27 +68,48 @@ public final class KeysetPlanner {
    * The outcome of a pass.
    *
    * @param verifiedBy kid to the members that verify it, for health
+   * @param signingAt kid to the instant it may sign, for live keysets still in their rollover lead
+   *     (health shows them as published); the next pass due then makes them signable
    */
-  public record Plan(KeysetMemory next, List<KeysetAction> actions, Map<String, List<String>> verifiedBy) {
+  public record Plan(KeysetMemory next, List<KeysetAction> actions, Map<String, List<String>> verifiedBy,
+      Map<String, Instant> signingAt) {
 
     public Plan {
       actions = List.copyOf(actions);
       verifiedBy = Map.copyOf(verifiedBy);
+      signingAt = Map.copyOf(signingAt);
+    }
+
+    /** When the earliest keyset in its lead may sign: a pass is due then. */
+    public Optional<Instant> nextSigningAt() {
+      return signingAt.values().stream().min(Instant::compareTo);
     }
   }
 
   private final String nodeId;
   private final Duration ackTimeout;
   private final Duration maxTokenLifetime;
+  private final Duration rolloverLead;
 
   /**
    * @param ackTimeout how long a new keyset waits for a silent member before it signs anyway
    * @param maxTokenLifetime how long a retired keyset keeps verifying (maxJwtDuration)
+   * @param rolloverLead how long after its publication a new keyset starts signing
+   *     ({@code rolloverLeadSeconds}; zero signs as soon as every member verifies it)
    */
-  public KeysetPlanner(String nodeId, Duration ackTimeout, Duration maxTokenLifetime) {
+  public KeysetPlanner(String nodeId, Duration ackTimeout, Duration maxTokenLifetime, Duration rolloverLead) {
+    if (rolloverLead.isNegative()) {
+      throw new IllegalArgumentException("rolloverLead must not be negative: " + rolloverLead);
+    }
     this.nodeId = nodeId;
     this.ackTimeout = ackTimeout;
     this.maxTokenLifetime = maxTokenLifetime;
+    this.rolloverLead = rolloverLead;
+  }
+
+  /** The instant {@code record} may start signing: its publication plus the rollover lead. */
+  public Instant signingAt(KeysetRecord record) {
+    return record.publishedAt().plus(rolloverLead);
   }
 
   /** Management "revoke": the tombstone to write, or empty when the cluster has no such live keyset. */
@@ -129,8 +151,9 @@ public final class KeysetPlanner {
       expire();
       applyRecords();
       forgetTombstonesAndVanished();
-      Map<String, List<String>> verifiedBy = activate();
-      return new Plan(memory.build(), actions, verifiedBy);
+      Map<String, Instant> signingAt = new HashMap<>();
+      Map<String, List<String>> verifiedBy = activate(signingAt);
+      return new Plan(memory.build(), actions, verifiedBy, signingAt);
     }
 
     private Optional<Keyset> local(String kid) {
@@ -267,8 +290,12 @@ public final class KeysetPlanner {
       }
     }
 
-    /** Second phase: sign only with keysets every live member already verifies. */
-    private Map<String, List<String>> activate() {
+    /**
+     * Second phase: sign only with keysets every live member already verifies (or after the ack
+     * wait), and only once the rollover lead since publication has passed. Keysets still in their
+     * lead go to {@code signingAt}.
+     */
+    private Map<String, List<String>> activate(Map<String, Instant> signingAt) {
       Map<String, List<String>> verifiedBy = new HashMap<>();
       for (KeysetRecord record : records.values()) {
         if (record.status().tombstone()) {
@@ -282,6 +309,11 @@ public final class KeysetPlanner {
         Held here = held.get(kid);
         if (record.status() != KeysetStatus.VERIFYING || here == null || here.signable()
             || !here.fingerprint().equals(record.fingerprint())) {
+          continue;
+        }
+        Instant signsAt = signingAt(record);
+        if (in.now().isBefore(signsAt)) {
+          signingAt.put(kid, signsAt);
           continue;
         }
         boolean everyone = verifying.size() == in.members().size();

@@ -81,8 +81,12 @@ class KeysetPlannerTest {
     long clockNanos = 1_000;
 
     World(String node) {
+      this(node, Duration.ZERO);
+    }
+
+    World(String node, Duration rolloverLead) {
       this.node = node;
-      this.planner = new KeysetPlanner(node, ACK_TIMEOUT, MAX_LIFETIME);
+      this.planner = new KeysetPlanner(node, ACK_TIMEOUT, MAX_LIFETIME, rolloverLead);
     }
 
     KeysetPlanner.Plan plan(KeysetScan scan, Instant now) {
@@ -246,6 +250,84 @@ class KeysetPlannerTest {
 
     assertEquals(List.of(new MarkSignable("A", List.of("n1"), List.of("n2"))),
         of(MarkSignable.class, w.pass(scan, T0.plus(ACK_TIMEOUT).plusMillis(1))));
+  }
+
+  @Test
+  @DisplayName("rollover lead: alone, a new keyset verifies at once but signs only the lead after its publication")
+  void leadDelaysSigningAlone() {
+    Duration lead = Duration.ofSeconds(60);
+    World w = new World("n1", lead);
+    KeysetScan scan = w.scan(a);
+
+    KeysetPlanner.Plan first = w.plan(scan, T0);
+    List<KeysetAction> actions = w.pass(scan, T0);
+    assertEquals(1, of(LoadVerifying.class, actions).size(), "verifies (and is in the JWKS) at once");
+    assertTrue(of(MarkSignable.class, actions).isEmpty(), "still in its lead");
+    assertEquals(Map.of("A", T0.plus(lead)), first.signingAt());
+    assertEquals(java.util.Optional.of(T0.plus(lead)), first.nextSigningAt());
+
+    assertTrue(of(MarkSignable.class, w.pass(scan, T0.plus(lead).minusMillis(1))).isEmpty());
+    KeysetPlanner.Plan due = w.plan(scan, T0.plus(lead));
+    assertEquals(List.of(new MarkSignable("A", List.of("n1"), List.of())), of(MarkSignable.class, due.actions()));
+    assertEquals(Map.of(), due.signingAt(), "past its lead it is no longer published-only");
+  }
+
+  @Test
+  @DisplayName("rollover lead and two-phase activation both hold: the lead over but a member silent, no signing")
+  void leadAndAcksBothRequired() {
+    Duration lead = Duration.ofSeconds(3);
+    World w = new World("n1", lead);
+    w.members = List.of("n1", "n2");
+    KeysetScan scan = w.scan(a);
+    w.pass(scan, T0);
+    w.ackFrom("n2", "A", a.fingerprint());
+    assertTrue(of(MarkSignable.class, w.pass(scan, T0.plusSeconds(2))).isEmpty(),
+        "every member verifies it, but caches have not had the lead yet");
+    assertEquals(1, of(MarkSignable.class, w.pass(scan, T0.plus(lead))).size());
+
+    World silent = new World("n1", lead);
+    silent.members = List.of("n1", "n2");
+    silent.pass(scan, T0);
+    assertTrue(of(MarkSignable.class, silent.pass(scan, T0.plus(lead))).isEmpty(),
+        "lead over, n2 silent and the ack wait not over");
+    assertEquals(1, of(MarkSignable.class, silent.pass(scan, T0.plus(ACK_TIMEOUT).plusMillis(1))).size());
+  }
+
+  @Test
+  @DisplayName("rollover lead counts from the record's publishedAt: a replicated or restarted node does not wait again")
+  void leadCountsFromPublication() {
+    Duration lead = Duration.ofSeconds(60);
+    World w = new World("n1", lead);
+    w.members = List.of("n1", "n2");
+    w.records.put("A", fromOtherNode(a));
+    w.ackFrom("n2", "A", a.fingerprint());
+
+    KeysetPlanner.Plan early = w.plan(w.scan(), T0.plusSeconds(30));
+    assertTrue(of(MarkSignable.class, early.actions()).isEmpty());
+    assertEquals(Map.of("A", T0.plus(lead)), early.signingAt(), "the origin's publication time, not this node's");
+
+    World restarted = new World("n1", lead);
+    restarted.members = List.of("n1", "n2");
+    restarted.records.put("A", fromOtherNode(a));
+    restarted.ackFrom("n2", "A", a.fingerprint());
+    assertEquals(1, of(MarkSignable.class, restarted.pass(restarted.scan(a), T0.plus(Duration.ofHours(1)))).size(),
+        "published an hour ago: signs in its first pass");
+  }
+
+  @Test
+  @DisplayName("a retiring keyset is never published-only, whatever its lead")
+  void retiringHasNoSigningAt() {
+    World w = new World("n1", Duration.ofSeconds(60));
+    KeysetPlanner.Plan plan = w.plan(w.scan(inactiveA), T0);
+    assertEquals(Map.of(), plan.signingAt());
+    assertTrue(of(MarkSignable.class, plan.actions()).isEmpty());
+  }
+
+  @Test
+  @DisplayName("a negative rollover lead is refused")
+  void negativeLead() {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new KeysetPlanner("n1", ACK_TIMEOUT, MAX_LIFETIME, Duration.ofSeconds(-1)));
   }
 
   @Test
