@@ -45,8 +45,9 @@ import java.util.TreeMap;
  *   <li>Tombstones (REVOKED, GONE) and vanished records leave the registry; a revoked keyset's files
  *       are deleted everywhere, an expired one's copies everywhere but on its origin.
  *   <li>Two-phase activation: a keyset signs here once every live member verifies it, or once the
- *       acknowledgement wait has run out; and never before {@code rolloverLead} after it was
- *       published, so resource servers that cache the JWKS have seen its kid before its first token.
+ *       acknowledgement wait has run out; and, while another keyset can sign meanwhile, never before
+ *       {@code rolloverLead} after it was published, so resource servers that cache the JWKS have
+ *       seen its kid before its first token.
  * </ol>
  */
 public final class KeysetPlanner {
@@ -292,8 +293,8 @@ public final class KeysetPlanner {
 
     /**
      * Second phase: sign only with keysets every live member already verifies (or after the ack
-     * wait), and only once the rollover lead since publication has passed. Keysets still in their
-     * lead go to {@code signingAt}.
+     * wait), and only once the rollover lead since publication has passed (when another keyset
+     * can sign meanwhile). Keysets still in their lead go to {@code signingAt}.
      */
     private Map<String, List<String>> activate(Map<String, Instant> signingAt) {
       Map<String, List<String>> verifiedBy = new HashMap<>();
@@ -312,7 +313,7 @@ public final class KeysetPlanner {
           continue;
         }
         Instant signsAt = signingAt(record);
-        if (in.now().isBefore(signsAt)) {
+        if (in.now().isBefore(signsAt) && anotherCouldSign(record, records, in.now())) {
           signingAt.put(kid, signsAt);
           continue;
         }
@@ -326,6 +327,17 @@ public final class KeysetPlanner {
       }
       return verifiedBy;
     }
+  }
+
+  /**
+   * The lead is worth waiting for only while another keyset may sign meanwhile: a live one past
+   * its own lead. The first keyset of a cluster, or every keyset after a whole-cluster (or single
+   * node) restart republished them all, signs at once: waiting would only prolong the ephemeral
+   * key, whose tokens no resource server can verify.
+   */
+  private boolean anotherCouldSign(KeysetRecord record, Map<String, KeysetRecord> records, Instant now) {
+    return records.values().stream().anyMatch(other -> !other.kid().equals(record.kid())
+        && other.status() == KeysetStatus.VERIFYING && !now.isBefore(signingAt(other)));
   }
 
   private static List<String> sorted(Set<String> kids) {
