@@ -298,6 +298,13 @@ public final class KeysetPlanner {
      */
     private Map<String, List<String>> activate(Map<String, Instant> signingAt) {
       Map<String, List<String>> verifiedBy = new HashMap<>();
+      // Taken before this pass marks anything, so the answer does not depend on the kid order.
+      Set<String> signableHere = new HashSet<>();
+      held.forEach((kid, here) -> {
+        if (here.signable() && !here.retired()) {
+          signableHere.add(kid);
+        }
+      });
       for (KeysetRecord record : records.values()) {
         if (record.status().tombstone()) {
           continue;
@@ -313,7 +320,7 @@ public final class KeysetPlanner {
           continue;
         }
         Instant signsAt = signingAt(record);
-        if (in.now().isBefore(signsAt) && anotherCouldSign(record, records, in.now())) {
+        if (in.now().isBefore(signsAt) && anotherCouldSign(record, records, signableHere, in.now())) {
           signingAt.put(kid, signsAt);
           continue;
         }
@@ -330,12 +337,16 @@ public final class KeysetPlanner {
   }
 
   /**
-   * The lead is worth waiting for only while another keyset may sign meanwhile: a live one past
-   * its own lead. The first keyset of a cluster, or every keyset after a whole-cluster (or single
-   * node) restart republished them all, signs at once: waiting would only prolong the ephemeral
-   * key, whose tokens no resource server can verify.
+   * The lead is worth waiting for only while another keyset may sign meanwhile: one this node
+   * already signs with, or a live one past its own lead. The first keyset of a cluster, or every
+   * keyset after a whole-cluster (or single node) restart republished them all, signs at once:
+   * waiting would only prolong the ephemeral key, whose tokens no resource server can verify.
    */
-  private boolean anotherCouldSign(KeysetRecord record, Map<String, KeysetRecord> records, Instant now) {
+  private boolean anotherCouldSign(KeysetRecord record, Map<String, KeysetRecord> records,
+      Set<String> signableHere, Instant now) {
+    if (signableHere.stream().anyMatch(kid -> !kid.equals(record.kid()))) {
+      return true;
+    }
     return records.values().stream().anyMatch(other -> !other.kid().equals(record.kid())
         && other.status() == KeysetStatus.VERIFYING && !now.isBefore(signingAt(other)));
   }
