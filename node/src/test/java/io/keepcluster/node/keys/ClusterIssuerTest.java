@@ -110,7 +110,7 @@ class ClusterIssuerTest {
   @Test
   @DisplayName("without publicUrl a single node uses http://localhost:PORT, stays UP and lists the problem")
   void singleNodeFallback() throws Exception {
-    try (KeysetTestNode node = start(Map.of())) {
+    try (KeysetTestNode node = start(Map.of("KEEP_PUBLIC_URL", ""))) {
       String expected = "http://localhost:" + node.apiPort();
       assertEquals(expected, issOf(node.bearer()));
 
