@@ -121,7 +121,7 @@ public final class NodeClient {
 
   /** {@code POST /api/idp-certificates} on the management port: creates the keyset NAME. */
   public Reply createIdpCertificate(String name, String algorithm) {
-    String basic = Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
+    String basic = Base64.getEncoder().encodeToString(("admin:" + managementPassword).getBytes(StandardCharsets.UTF_8));
     JsonObject body = new JsonObject().put("name", name).put("algorithm", algorithm);
     return send(HttpRequest.newBuilder(uri(ports.management(), "/api/idp-certificates"))
         .header("Authorization", "Basic " + basic)
