@@ -17,7 +17,9 @@ N=${1:-3}
 : "${KEEP_CLUSTER_SECRET:=$(head -c 24 /dev/urandom | base64)}"
 : "${KEEP_ADMIN_PASSWORD:=$(head -c 12 /dev/urandom | base64)}"
 : "${KEEP_MANAGEMENT_PASSWORD:=$(head -c 12 /dev/urandom | base64)}"
-export KEEP_CLUSTER_SECRET KEEP_ADMIN_PASSWORD KEEP_MANAGEMENT_PASSWORD
+# One issuer for every node; nothing listens there unless you put a proxy in front.
+: "${KEEP_PUBLIC_URL:=http://localhost:8880}"
+export KEEP_CLUSTER_SECRET KEEP_ADMIN_PASSWORD KEEP_MANAGEMENT_PASSWORD KEEP_PUBLIC_URL
 members=""
 for i in $(seq 1 "$N"); do members="$members${members:+,}127.0.0.1:$((5700 + i))"; done
 for i in $(seq 1 "$N"); do

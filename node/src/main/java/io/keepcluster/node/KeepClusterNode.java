@@ -11,6 +11,7 @@ import io.keepcluster.node.status.Problems;
 import io.keepcluster.node.health.Readiness;
 import io.keepcluster.node.http.ApiRoutes;
 import io.keepcluster.node.http.ConnectionBudget;
+import io.keepcluster.node.http.FreePort;
 import io.keepcluster.node.http.HttpServers;
 import io.keepcluster.node.http.JsonErrors;
 import io.keepcluster.node.keys.CryptoWarmup;
@@ -75,6 +76,8 @@ public final class KeepClusterNode {
   private final Topology topology;
   private final Readiness readiness;
 
+  /** The {@code /health} problem key of a missing {@code publicUrl}. */
+  static final String PUBLIC_URL_PROBLEM = "publicUrl";
   /** Pause after the last file event before scanning: a keyset is four files. */
   private static final Duration WATCH_DEBOUNCE = Duration.ofMillis(100);
   /** Backstop for events the WatchService misses. */
@@ -94,17 +97,17 @@ public final class KeepClusterNode {
   }
 
   public static Future<KeepClusterNode> start(Settings settings) {
-    NodeConfig config = settings.config();
     CryptoWarmup.startInBackground();
     SecureRandom random = new SecureRandom();
     NodeIdentity identity = NodeIdentity.create(settings.env(), random);
     Clock clock = settings.clock();
+    Problems problems = new Problems();
+    NodeConfig config = resolvePublicUrl(settings.config(), identity.id(), problems);
 
     EphemeralKey ephemeral = EphemeralKey.create(identity.id(), config.tokens().issuer(), random);
     KeyRing keyRing = new KeyRing(new KeyRingSnapshot(ephemeral.signing(), List.of(ephemeral.verifying())));
     KeysetRegistry keysets = new KeysetRegistry(keyRing, ephemeral, config.tokens().maxDuration(),
         clock, identity.id());
-    Problems problems = new Problems();
     ProblemReporter keysetProblems = new ProblemReporter(problems, clock, PROBLEM_GRACE);
 
     Topology topology;
@@ -174,9 +177,10 @@ public final class KeepClusterNode {
                         topology.clusterPort())))))
         .map(ports -> {
           readiness.markReady();
-          LOG.info("event=node_started node={} version={} {} signing={} members={}", identity.id(),
-              identity.version(), ports.announcement(), keyRing.current().signer().kid(),
-              topology.clusterView().members());
+          LOG.info("event=node_started node={} version={} {} signing={} members={} issuer={}"
+              + " rollover_lead_s={}", identity.id(), identity.version(), ports.announcement(),
+              keyRing.current().signer().kid(), topology.clusterView().members(),
+              config.tokens().issuer(), config.rolloverLead().toSeconds());
           return new KeepClusterNode(vertx, identity, ports, health, watcher, topology, readiness);
         })
         .onFailure(failure -> LOG.error("event=node_start_failed node={} reason=\"{}\"",
@@ -188,6 +192,26 @@ public final class KeepClusterNode {
           vertx.close();
           return Future.failedFuture(failure);
         });
+  }
+
+  /**
+   * Without {@code publicUrl} a single node stands in with {@code http://localhost:PORT}, the
+   * API port it is about to bind (port 0 is resolved to a free port first, so the issuer is known
+   * before any key exists). Listed on {@code /health} as a problem, without degrading the node.
+   */
+  private static NodeConfig resolvePublicUrl(NodeConfig config, String nodeId, Problems problems) {
+    if (!config.publicUrl().fallback()) {
+      return config;
+    }
+    int port = config.ports().api() == 0 ? FreePort.pick(config.bindAddress()) : config.ports().api();
+    NodeConfig resolved = config.withApiPort(port);
+    String message = "publicUrl (env KEEP_PUBLIC_URL) is not set: this node publishes "
+        + resolved.publicUrl().url() + " and signs with issuer " + resolved.tokens().issuer()
+        + "; set publicUrl to the URL clients use";
+    problems.report(PUBLIC_URL_PROBLEM, message);
+    LOG.warn("event=public_url_fallback node={} public_url={} issuer={}", nodeId,
+        resolved.publicUrl().url(), resolved.tokens().issuer());
+    return resolved;
   }
 
   public NodeIdentity identity() {

@@ -43,10 +43,11 @@ final class StandaloneTopology implements Topology {
     this.revocations = new LocalRevocations(clock);
     this.view = new SingleNodeCluster(config.cluster().name(), nodeId);
     // Alone, the node is a cluster of one: every member (itself) verifies a new keyset at once,
-    // so it signs at once.
+    // so it signs as soon as the rollover lead (JWKS caches) has passed.
     this.lifecycle = new KeysetLifecycle(nodeId, new InMemoryKeysetStore(nodeId), keysets,
         new KeysetPersistence(config.configDir()), problems,
-        new KeysetPlanner(nodeId, Duration.ZERO, config.tokens().maxDuration()), clock, () -> true);
+        new KeysetPlanner(nodeId, Duration.ZERO, config.tokens().maxDuration(),
+            config.rolloverLead()), clock, () -> true);
   }
 
   /** A standalone topology with its keyset lifecycle running (first pass done). */

@@ -26,6 +26,8 @@ public final class Cluster implements AutoCloseable {
   public static final String ADMIN = "admin";
   public static final String ADMIN_PASSWORD = "it-Admin-Passw0rd";
   /** How long N nodes may take to find each other; {@code -Dkeepcluster.formationTimeout=SECONDS} changes it. */
+  /** Every cluster's {@code publicUrl}: its issuer, the same on every node. */
+  public static final String PUBLIC_URL = "https://keepcluster.it.test";
   public static final Duration FORMATION_TIMEOUT =
       Duration.ofSeconds(Long.getLong("keepcluster.formationTimeout", 60));
 
@@ -33,12 +35,14 @@ public final class Cluster implements AutoCloseable {
   private final String name;
   private final String secret;
   private final List<Integer> clusterPorts;
+  private final Map<String, String> overrides;
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final List<NodeProcess> extras = new ArrayList<>();
   private long launchedAt;
 
-  private Cluster(String test, int size) {
+  private Cluster(String test, int size, Map<String, String> overrides) {
     this.test = test;
+    this.overrides = Map.copyOf(overrides);
     this.name = "it-" + test + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.secret = "it-secret-" + UUID.randomUUID();
     this.clusterPorts = new ArrayList<>();
@@ -55,7 +59,12 @@ public final class Cluster implements AutoCloseable {
 
   /** Starts {@code size} nodes in parallel and waits until each has announced its ports (not until they joined). */
   public static Cluster start(String test, int size) {
-    Cluster cluster = new Cluster(test, size);
+    return start(test, size, Map.of());
+  }
+
+  /** As {@link #start(String, int)}, with {@code overrides} on top of every node's environment. */
+  public static Cluster start(String test, int size, Map<String, String> overrides) {
+    Cluster cluster = new Cluster(test, size, overrides);
     try {
       cluster.launchedAt = System.nanoTime();
       cluster.nodes.forEach(NodeProcess::launch);
@@ -69,7 +78,12 @@ public final class Cluster implements AutoCloseable {
 
   /** Starts and waits until every node is UP and reports every member: the usual first step of a scenario. */
   public static Cluster startFormed(String test, int size) {
-    Cluster cluster = start(test, size);
+    return startFormed(test, size, Map.of());
+  }
+
+  /** As {@link #startFormed(String, int)}, with {@code overrides} on top of every node's environment. */
+  public static Cluster startFormed(String test, int size, Map<String, String> overrides) {
+    Cluster cluster = start(test, size, overrides);
     try {
       cluster.awaitFormed();
       return cluster;
@@ -189,12 +203,15 @@ public final class Cluster implements AutoCloseable {
     env.put("KEEP_CLUSTER_INTERFACE", "127.0.0.1");
     env.put("KEEP_CLUSTER_MEMBERS", members);
     env.put("KEEP_CLUSTER_SECRET", secret);
+    // One URL for the whole cluster (a multi-node config without it refuses to start).
+    env.put("KEEP_PUBLIC_URL", PUBLIC_URL);
     return env;
   }
 
   private Map<String, String> nodeEnv(String nodeId, int clusterPort, String members) {
     Map<String, String> env = new HashMap<>(env(nodeId, clusterPort, members, secret));
     env.put("KEEP_CLUSTER_NAME", name);
+    env.putAll(overrides);
     return env;
   }
 

@@ -57,6 +57,18 @@ public record Health(String node, int httpStatus, JsonObject json) {
     return keys().getString("ephemeral");
   }
 
+  /** {@code signingAt} of a keyset still in its rollover lead ({@code state: published}). */
+  public Optional<java.time.Instant> signingAt(String kid) {
+    JsonArray keysets = json.getJsonArray("keysets", new JsonArray());
+    for (int i = 0; i < keysets.size(); i++) {
+      JsonObject k = keysets.getJsonObject(i);
+      if (kid.equals(k.getString("kid")) && k.getString("signingAt") != null) {
+        return Optional.of(java.time.Instant.parse(k.getString("signingAt")));
+      }
+    }
+    return Optional.empty();
+  }
+
   public Optional<String> keysetState(String kid) {
     JsonArray keysets = json.getJsonArray("keysets", new JsonArray());
     for (int i = 0; i < keysets.size(); i++) {

@@ -154,6 +154,13 @@ public final class NodeClient {
     }
   }
 
+  /** The {@code iss} in a JWT's payload (decoded, not verified). */
+  public static String issOf(String jwt) {
+    String payload = jwt.split("\\.")[1];
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8))
+        .getString("iss");
+  }
+
   /** The {@code kid} in a JWT's header (decoded, not verified). */
   public static String kidOf(String jwt) {
     String header = jwt.substring(0, jwt.indexOf('.'));

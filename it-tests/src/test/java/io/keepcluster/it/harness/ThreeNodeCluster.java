@@ -1,5 +1,6 @@
 package io.keepcluster.it.harness;
 
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -17,8 +18,13 @@ public abstract class ThreeNodeCluster {
 
   @BeforeAll
   public final void startCluster() throws Exception {
-    cluster = Cluster.startFormed(getClass().getSimpleName(), 3);
+    cluster = Cluster.startFormed(getClass().getSimpleName(), 3, environment());
     whenFormed();
+  }
+
+  /** Set on top of every node's environment (for example a rollover lead); none by default. */
+  protected Map<String, String> environment() {
+    return Map.of();
   }
 
   /** Runs once the three nodes see each other; for keysets every test of the class needs. */

@@ -96,7 +96,8 @@ public final class ClusterTopology implements Topology {
           grid.map(ACKS, "keyset-ack"), clock);
       KeysetLifecycle sync = new KeysetLifecycle(nodeId, store, registry,
           new KeysetPersistence(config.configDir()), keysetProblems,
-          new KeysetPlanner(nodeId, ACK_TIMEOUT, config.tokens().maxDuration()), clock,
+          new KeysetPlanner(nodeId, ACK_TIMEOUT, config.tokens().maxDuration(),
+              config.rolloverLead()), clock,
           () -> grid.trust().confirmed());
       sync.start(SYNC_EVERY);
       ClusterTopology topology = new ClusterTopology(grid, sync,

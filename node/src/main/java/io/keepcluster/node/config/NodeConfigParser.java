@@ -14,6 +14,12 @@ import java.util.Optional;
 /** Turns the merged JSON into a {@link NodeConfig}, naming the key and the rule on any error. */
 public final class NodeConfigParser {
 
+  static final String PUBLIC_URL = "publicUrl";
+  static final String ISSUER = "issuer";
+  static final String ROLLOVER_LEAD = "rolloverLeadSeconds";
+  /** The longest lead accepted: a day is far beyond any sane JWKS cache lifetime. */
+  static final int MAX_ROLLOVER_LEAD_SECONDS = 86400;
+
   private NodeConfigParser() {}
 
   public static NodeConfig parse(Path configDir, JsonObject raw, Map<String, String> env)
@@ -30,9 +36,13 @@ public final class NodeConfigParser {
           + maxDuration + ")");
     }
     int leeway = nonNegativeInt(raw, "leeway");
+    ClusterSettings cluster = cluster(object(raw, "cluster"), env);
+    PublicUrl publicUrl = publicUrl(raw, cluster, ports);
     TokenSettings tokens = new TokenSettings(
         Duration.ofSeconds(duration), Duration.ofSeconds(maxDuration),
-        string(raw, "JwtIssuer"), string(raw, "JwtAudience"), Duration.ofSeconds(leeway));
+        issuer(raw, publicUrl), string(raw, "JwtAudience"), Duration.ofSeconds(leeway));
+    Duration rolloverLead = Duration.ofSeconds(
+        rangeInt(raw, ROLLOVER_LEAD, ROLLOVER_LEAD, 0, MAX_ROLLOVER_LEAD_SECONDS));
 
     JsonObject lockoutJson = object(raw, "lockout");
     LockoutPolicy lockout = new LockoutPolicy(
@@ -43,8 +53,8 @@ public final class NodeConfigParser {
     if (!(disabled instanceof Boolean)) {
       throw new ConfigException("disableDominoLogin must be true or false");
     }
-    return new NodeConfig(configDir, bind, ports, (Boolean) disabled, tokens, lockout,
-        cluster(object(raw, "cluster"), env), object(raw, "managementAccounts").copy(),
+    return new NodeConfig(configDir, bind, ports, (Boolean) disabled, tokens, publicUrl,
+        rolloverLead, lockout, cluster, object(raw, "managementAccounts").copy(),
         http(object(raw, "http")), login(object(raw, "login"), Runtime.getRuntime().availableProcessors()),
         raw.copy());
   }
@@ -65,6 +75,47 @@ public final class NodeConfigParser {
     int queued = json.getValue("maxQueued") == null ? 4 * threads
         : rangeInt(json, "login.maxQueued", "maxQueued", 0, 100_000);
     return new LoginLimits(threads, queued);
+  }
+
+  /**
+   * {@code publicUrl}, or on a single node {@code http://localhost:PORT} as a fallback. A
+   * multi-node cluster without it refuses to start: each node would otherwise sign with an issuer
+   * of its own and publish URLs of its own, so tokens of one node would fail on the others.
+   */
+  private static PublicUrl publicUrl(JsonObject raw, ClusterSettings cluster, Ports ports)
+      throws ConfigException {
+    Object value = raw.getValue(PUBLIC_URL);
+    if (value == null) {
+      if (cluster.multiNode()) {
+        throw new ConfigException("cluster members are configured but publicUrl (env KEEP_PUBLIC_URL)"
+            + " is not set: every node must sign with the same issuer and publish the same URLs;"
+            + " set it to the URL clients use, like https://sso.acme.test/keep");
+      }
+      return PublicUrl.localhost(ports.api());
+    }
+    if (!(value instanceof String text) || text.isBlank()) {
+      throw new ConfigException(PUBLIC_URL + " must be an absolute http(s) URL string (got: " + value + ")");
+    }
+    return PublicUrl.parse(PUBLIC_URL, text);
+  }
+
+  /**
+   * {@code issuer}, by default the public URL. DRAPI's {@code JwtIssuer} belongs in a keyset's
+   * descriptor; at the top level it would be silently ignored, so it is refused with the fix.
+   */
+  private static String issuer(JsonObject raw, PublicUrl publicUrl) throws ConfigException {
+    if (raw.getValue("JwtIssuer") != null) {
+      throw new ConfigException("JwtIssuer is a keyset setting (NAME.json), not a cluster setting:"
+          + " the cluster's tokens carry issuer (default: publicUrl); set issuer or publicUrl instead");
+    }
+    Object value = raw.getValue(ISSUER);
+    if (value == null) {
+      return publicUrl.url();
+    }
+    if (!(value instanceof String text) || text.isBlank()) {
+      throw new ConfigException(ISSUER + " must be an absolute http(s) URL string (got: " + value + ")");
+    }
+    return PublicUrl.absoluteHttpUrl(ISSUER, text, false);
   }
 
   private static ClusterSettings cluster(JsonObject json, Map<String, String> env)

@@ -9,8 +9,10 @@ import io.keepcluster.node.tokens.TokenVerifier;
 import io.keepcluster.node.users.HashingPool;
 import io.keepcluster.node.users.LoginService;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 
 /** The API port's routes: login, the bearer-protected {@code /api/v1/**}, and the well-known documents. */
 public final class ApiRoutes {
@@ -29,18 +31,24 @@ public final class ApiRoutes {
     router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
 
     // Content-Type first: a request the endpoint cannot read costs no token check and no hash.
-    router.post("/api/v1/auth").handler(JsonContentType.required()).handler(new LoginHandler(services.logins(), services.issuer(),
-        services.config().tokens(), services.hashing(), services.metrics(),
-        services.config().dominoLoginDisabled()));
+    router.post("/api/v1/auth").handler(JsonContentType.required())
+        .handler(new LoginHandler(services.logins(), services.issuer(), services.config().tokens(),
+            services.hashing(), services.metrics(), services.config().dominoLoginDisabled()));
 
     router.post("/api/v1/auth/logout").handler(JsonContentType.required());
     router.route("/api/v1/*").handler(new BearerAuthHandler(services.verifier(), services.metrics()));
     router.get("/api/v1/userinfo").handler(new UserInfoHandler());
     router.post("/api/v1/auth/logout").handler(new LogoutHandler(services.revocations()));
 
-    WellKnownHandlers wellKnown = new WellKnownHandlers(services.keyRing());
-    router.get("/.well-known/jwks.json").handler(wellKnown::jwks);
-    router.get("/.well-known/openid-configuration").handler(wellKnown::openIdConfiguration);
+    WellKnownHandlers wellKnown = new WellKnownHandlers(services.keyRing(), services.config());
+    router.route(WellKnownHandlers.JWKS_PATH).method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(wellKnown::jwks);
+    for (String discovery : List.of("/.well-known/openid-configuration",
+        "/.well-known/oauth-authorization-server")) {
+      router.route(discovery).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(wellKnown::discovery);
+    }
+    router.route(WellKnownHandlers.AUTHORIZE_PATH).method(HttpMethod.GET).method(HttpMethod.POST)
+        .handler(wellKnown::authorize);
 
     JsonErrors.install(router);
     return router;

@@ -7,11 +7,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Asks the OS for a port that is free right now on {@code host}. */
-final class FreePort {
+public final class FreePort {
 
   private FreePort() {}
 
-  static int pick(String host) {
+  public static int pick(String host) {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));

@@ -1,66 +1,195 @@
 package io.keepcluster.node.http;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
+import io.keepcluster.node.config.NodeConfig;
+import io.keepcluster.node.config.PublicUrl;
 import io.keepcluster.node.keys.KeyRing;
 import io.keepcluster.node.keys.KeyRingSnapshot;
 import io.keepcluster.node.keys.KeySource;
 import io.keepcluster.node.keys.VerifyingCredential;
+import io.keepcluster.node.users.Scopes;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Optional;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
- * {@code /.well-known/jwks.json} and {@code /.well-known/openid-configuration}. Only keyset public
- * keys are published: the ephemeral key is a shared secret and never leaves the node.
+ * {@code /.well-known/jwks.json}, {@code /.well-known/openid-configuration} and its RFC 8414 twin
+ * {@code /.well-known/oauth-authorization-server}. Only keyset public keys are published: the
+ * ephemeral key is a shared secret and never leaves the node.
+ *
+ * <p>Every URL comes from the configured {@code publicUrl}, never from the request's
+ * {@code Host} or {@code X-Forwarded-*} headers (a client could otherwise make the node advertise
+ * its own JWKS). Each document carries a strong {@code ETag} (hash of the body) and
+ * {@code Cache-Control: public, max-age=rolloverLeadSeconds}: a cache that honours it has seen a
+ * new keyset before the keyset signs. {@code If-None-Match} answers 304; {@code HEAD} answers
+ * the headers of {@code GET}.
  */
 final class WellKnownHandlers {
 
-  private final KeyRing keyRing;
+  /** Where discovery points browsers; KeepCluster has no browser flow (see {@link #authorize}). */
+  static final String AUTHORIZE_PATH = "/oauth2/authorize";
+  static final String JWKS_PATH = "/.well-known/jwks.json";
 
-  WellKnownHandlers(KeyRing keyRing) {
+  /** One rendered document: the body and its entity tag, for the key ring it was built from. */
+  private record Rendered(KeyRingSnapshot source, String body, String etag) {}
+
+  private final KeyRing keyRing;
+  private final PublicUrl publicUrl;
+  private final String issuer;
+  private final String cacheControl;
+  private volatile Rendered jwks;
+  private volatile Rendered discovery;
+
+  WellKnownHandlers(KeyRing keyRing, NodeConfig config) {
     this.keyRing = keyRing;
+    this.publicUrl = config.publicUrl();
+    this.issuer = config.tokens().issuer();
+    this.cacheControl = "public, max-age=" + config.rolloverLead().toSeconds();
   }
 
   void jwks(RoutingContext ctx) {
+    Rendered rendered = jwks;
+    KeyRingSnapshot ring = keyRing.current();
+    if (rendered == null || rendered.source() != ring) {
+      rendered = render(ring, WellKnownHandlers::jwksDocument);
+      jwks = rendered;
+    }
+    send(ctx, rendered);
+  }
+
+  void discovery(RoutingContext ctx) {
+    Rendered rendered = discovery;
+    KeyRingSnapshot ring = keyRing.current();
+    if (rendered == null || rendered.source() != ring) {
+      rendered = render(ring, this::discoveryDocument);
+      discovery = rendered;
+    }
+    send(ctx, rendered);
+  }
+
+  /**
+   * The {@code authorization_endpoint} OpenID Connect Discovery requires. KeepCluster issues tokens
+   * only through {@code POST /api/v1/auth}; there is no browser login to redirect to, so every
+   * request here gets a clear 400 ({@code unsupported_response_type}, RFC 6749 section 4.1.2.1)
+   * instead of a page that does not exist.
+   */
+  void authorize(RoutingContext ctx) {
+    JsonObject body = new JsonObject().put("status", 400)
+        .put("error", "unsupported_response_type")
+        .put("message", "KeepCluster has no browser authorization flow")
+        .put("details", "obtain a token with POST " + publicUrl.resolve("/api/v1/auth")
+            + " {\"username\",\"password\"} and send it as Authorization: Bearer");
+    ErrorResponses.sendJson(ctx, 400, body);
+  }
+
+  private static JsonObject jwksDocument(KeyRingSnapshot ring) {
     JsonArray keys = new JsonArray();
-    for (VerifyingCredential credential : keyRing.current().verifiers()) {
+    for (VerifyingCredential credential : ring.verifiers()) {
       if (credential.source() == KeySource.KEYSET) {
         credential.publicJwk().map(JWK::toPublicJWK).map(JWK::toJSONObject)
             .map(JsonObject::new).ifPresent(keys::add);
       }
     }
-    ctx.response().setStatusCode(200)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "public, max-age=60")
-        .end(new JsonObject().put("keys", keys).encode());
+    return new JsonObject().put("keys", keys);
   }
 
-  void openIdConfiguration(RoutingContext ctx) {
-    KeyRingSnapshot ring = keyRing.current();
-    String base = baseUrl(ctx);
-    JsonArray algorithms = new JsonArray();
-    ring.verifiers().stream()
-        .filter(v -> v.source() == KeySource.KEYSET)
-        .map(v -> v.algorithm().getName()).distinct().forEach(algorithms::add);
-    JsonObject body = new JsonObject()
-        .put("issuer", ring.signer().issuer())
-        .put("jwks_uri", base + "/.well-known/jwks.json")
-        .put("userinfo_endpoint", base + "/api/v1/userinfo")
-        .put("token_endpoint", base + "/api/v1/auth")
-        .put("id_token_signing_alg_values_supported", algorithms)
-        .put("token_endpoint_auth_methods_supported", new JsonArray().add("none"))
-        .put("response_types_supported", new JsonArray().add("token"))
+  /**
+   * OpenID Connect Discovery 1.0 / RFC 8414 metadata. {@code response_types_supported} is
+   * {@code id_token}: the one kind of token this cluster hands out is a signed JWT with the ID
+   * token claims (iss, sub, aud, exp, iat), and it offers no code exchange, so {@code code} would
+   * invite clients into a flow that does not exist.
+   */
+  private JsonObject discoveryDocument(KeyRingSnapshot ring) {
+    return new JsonObject()
+        .put("issuer", issuer)
+        .put("authorization_endpoint", publicUrl.resolve(AUTHORIZE_PATH))
+        .put("token_endpoint", publicUrl.resolve("/api/v1/auth"))
+        .put("userinfo_endpoint", publicUrl.resolve("/api/v1/userinfo"))
+        .put("jwks_uri", publicUrl.resolve(JWKS_PATH))
+        .put("response_types_supported", new JsonArray().add("id_token"))
         .put("subject_types_supported", new JsonArray().add("public"))
+        .put("id_token_signing_alg_values_supported", signingAlgorithms(ring))
+        .put("grant_types_supported", new JsonArray().add("password"))
+        .put("token_endpoint_auth_methods_supported", new JsonArray().add("none"))
+        .put("scopes_supported", new JsonArray(Scopes.parse(Scopes.DEFAULT).stream().sorted().toList()))
         .put("claims_supported", new JsonArray()
             .add("iss").add("sub").add("aud").add("exp").add("iat").add("jti")
             .add("CN").add("scope").add("email"));
-    ErrorResponses.sendJson(ctx, 200, body);
   }
 
-  private static String baseUrl(RoutingContext ctx) {
-    String host = Optional.ofNullable(ctx.request().authority())
-        .map(Object::toString).orElse("localhost");
-    return ctx.request().scheme() + "://" + host;
+  /**
+   * Every algorithm the cluster may sign with, never empty: RS256 (OpenID Connect requires it)
+   * and the algorithm of every keyset loaded, signing or not. The ephemeral key's HS256 is left
+   * out: no resource server can verify it.
+   */
+  private static JsonArray signingAlgorithms(KeyRingSnapshot ring) {
+    Set<String> algorithms = new LinkedHashSet<>();
+    algorithms.add(JWSAlgorithm.RS256.getName());
+    Set<String> others = new TreeSet<>();
+    ring.verifiers().stream().filter(v -> v.source() == KeySource.KEYSET)
+        .map(v -> v.algorithm().getName()).forEach(others::add);
+    algorithms.addAll(others);
+    return new JsonArray(algorithms.stream().toList());
+  }
+
+  private static Rendered render(KeyRingSnapshot ring, Function<KeyRingSnapshot, JsonObject> document) {
+    String body = document.apply(ring).encode();
+    return new Rendered(ring, body, strongEtag(body));
+  }
+
+  private void send(RoutingContext ctx, Rendered rendered) {
+    var response = ctx.response()
+        .putHeader("ETag", rendered.etag())
+        .putHeader("Cache-Control", cacheControl);
+    if (notModified(ctx.request().getHeader("If-None-Match"), rendered.etag())) {
+      response.setStatusCode(304).end();
+      return;
+    }
+    byte[] body = rendered.body().getBytes(StandardCharsets.UTF_8);
+    response.setStatusCode(200).putHeader("Content-Type", "application/json");
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      response.putHeader("Content-Length", Integer.toString(body.length)).end();
+    } else {
+      response.end(rendered.body());
+    }
+  }
+
+  /** RFC 9110 section 13.1.2: {@code *} or any listed tag (weak comparison) means unchanged. */
+  static boolean notModified(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
+      return false;
+    }
+    for (String candidate : ifNoneMatch.split(",")) {
+      String tag = candidate.trim();
+      if (tag.equals("*")) {
+        return true;
+      }
+      if (tag.startsWith("W/")) {
+        tag = tag.substring(2);
+      }
+      if (tag.equals(etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String strongEtag(String body) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+      return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest) + "\"";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
   }
 }

@@ -43,6 +43,7 @@ public final class KeysetRegistry implements KeyStatusSource {
   private final Clock clock;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private volatile Function<String, List<String>> nodesOf;
+  private volatile Function<String, Optional<Instant>> signingAtOf = kid -> Optional.empty();
   private volatile List<JsonObject> stateView = List.of();
 
   public KeysetRegistry(KeyRing ring, EphemeralKey ephemeral, Duration maxTokenLifetime, Clock clock,
@@ -57,6 +58,14 @@ public final class KeysetRegistry implements KeyStatusSource {
   /** Who has a keyset loaded, for health; the cluster replaces the single-node answer. */
   public void nodesOf(Function<String, List<String>> nodesOf) {
     this.nodesOf = nodesOf;
+  }
+
+  /**
+   * When a verifying keyset still in its rollover lead may sign, for health; the lifecycle
+   * supplies its planner's answer.
+   */
+  public void signingAt(Function<String, Optional<Instant>> signingAtOf) {
+    this.signingAtOf = signingAtOf;
   }
 
   /**
@@ -191,16 +200,32 @@ public final class KeysetRegistry implements KeyStatusSource {
 
   /** How many keysets are in {@code state} right now (for metrics). */
   public long count(KeysetStatus state) {
-    return stateView.stream().filter(view -> state.label().equals(view.getString("state"))).count();
+    Instant now = clock.instant();
+    return stateView.stream().filter(view -> state.label().equals(stateNow(view, now).getString("state")))
+        .count();
   }
 
   @Override
   public JsonArray keysets() {
+    Instant now = clock.instant();
     JsonArray result = new JsonArray();
     for (JsonObject state : stateView) {
-      result.add(state.copy().put("nodes", new JsonArray(nodesOf.apply(state.getString("kid")))));
+      result.add(stateNow(state, now).put("nodes", new JsonArray(nodesOf.apply(state.getString("kid")))));
     }
     return result;
+  }
+
+  /**
+   * A copy of one keyset's view as of {@code now}: a verifying keyset still in its rollover lead
+   * shows as {@code published}, with the instant it starts signing.
+   */
+  private JsonObject stateNow(JsonObject view, Instant now) {
+    JsonObject copy = view.copy();
+    if (KeysetStatus.VERIFYING.label().equals(copy.getString("state"))) {
+      signingAtOf.apply(copy.getString("kid")).filter(now::isBefore).ifPresent(at ->
+          copy.put("state", KeysetStatus.PUBLISHED.label()).put("signingAt", at.toString()));
+    }
+    return copy;
   }
 
   @Override

@@ -14,7 +14,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.UUID;
 
-/** Stamps DRAPI's claims and signs them with the key ring's one signer. */
+/**
+ * Stamps DRAPI's claims and signs them with the key ring's one signer. {@code iss} is the
+ * cluster's issuer whatever the key (a keyset or the ephemeral key), so it never changes with a
+ * rotation and is the same on every node.
+ */
 public final class TokenIssuer {
 
   private final KeyRing keyRing;
@@ -32,7 +36,7 @@ public final class TokenIssuer {
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     Instant expiry = now.plus(settings.duration());
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-        .issuer(signer.issuer())
+        .issuer(settings.issuer())
         .subject(request.dn())
         .issueTime(Date.from(now))
         .expirationTime(Date.from(expiry))

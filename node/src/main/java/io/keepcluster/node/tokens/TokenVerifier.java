@@ -11,6 +11,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.keepcluster.node.config.TokenSettings;
 import io.keepcluster.node.keys.EcdsaLowS;
 import io.keepcluster.node.keys.KeyRing;
+import io.keepcluster.node.keys.KeySource;
 import io.keepcluster.node.keys.VerifyingCredential;
 import io.keepcluster.node.logging.LogSafe;
 import java.text.ParseException;
@@ -178,9 +179,19 @@ public final class TokenVerifier {
     return expiry;
   }
 
+  /**
+   * The cluster's own keys (keysets, the ephemeral key) sign with the cluster issuer; a keyset also
+   * keeps its DRAPI {@code JwtIssuer} for tokens a DRAPI server sharing its files made. A
+   * provider's key vouches for its own issuer only, never for the cluster's.
+   */
+  private boolean acceptedIssuer(String iss, VerifyingCredential key) {
+    boolean clusterKey = key.source() == KeySource.KEYSET || key.source() == KeySource.EPHEMERAL;
+    return key.issuer().equals(iss) || clusterKey && settings.issuer().equals(iss);
+  }
+
   private void checkIssuerAndAudience(JWTClaimsSet claims, VerifyingCredential key)
       throws TokenRejectedException {
-    if (!key.issuer().equals(claims.getIssuer())) {
+    if (!acceptedIssuer(claims.getIssuer(), key)) {
       throw new TokenRejectedException(RejectionReason.WRONG_ISSUER, "iss does not match the key's issuer");
     }
     List<String> audience = claims.getAudience();

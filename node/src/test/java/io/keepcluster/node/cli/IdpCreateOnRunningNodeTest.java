@@ -16,6 +16,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
 import io.keepcluster.node.keys.KeysetTestNode;
+import io.keepcluster.node.testing.TestNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ class IdpCreateOnRunningNodeTest {
     SignedJWT jwt = SignedJWT.parse(node.bearer());
     assertEquals("A", jwt.getHeader().getKeyID());
     assertEquals(JWSAlgorithm.ES256, jwt.getHeader().getAlgorithm());
-    assertEquals("CN=KeepCluster/F=A", jwt.getJWTClaimsSet().getIssuer());
+    assertEquals(TestNode.PUBLIC_URL, jwt.getJWTClaimsSet().getIssuer(), "the cluster issuer, not the keyset's");
 
     JWKSet published = JWKSet.parse(node.get(node.api("/.well-known/jwks.json")).body());
     JWK key = published.getKeyByKeyId("A");

@@ -33,6 +33,10 @@ class ConfigLoaderTest {
     return new ConfigLoader(ConfigOverlay.withBundledDefaults(), env).load(dir);
   }
 
+  private void write(String fileName, String json) throws Exception {
+    Files.writeString(dir.resolve(fileName), json);
+  }
+
   private ConfigException failure(String fileName, String json) throws Exception {
     Files.writeString(dir.resolve(fileName), json);
     return assertThrows(ConfigException.class, () -> load(Map.of()));
@@ -46,8 +50,10 @@ class ConfigLoaderTest {
     assertEquals(new Ports(8880, 8886, 8889, 8890), config.ports());
     assertEquals("0.0.0.0", config.bindAddress());
     assertFalse(config.dominoLoginDisabled());
-    assertEquals(new TokenSettings(Duration.ofSeconds(7200), Duration.ofSeconds(86400), "KeepCluster",
-        "Domino", Duration.ofSeconds(5)), config.tokens());
+    assertEquals(new TokenSettings(Duration.ofSeconds(7200), Duration.ofSeconds(86400),
+        "http://localhost:8880", "Domino", Duration.ofSeconds(5)), config.tokens());
+    assertEquals(PublicUrl.localhost(8880), config.publicUrl());
+    assertEquals(Duration.ofSeconds(60), config.rolloverLead());
     assertEquals(new LockoutPolicy(5, Duration.ofMinutes(60)), config.lockout());
     assertEquals("keepcluster", config.cluster().name());
     assertFalse(config.cluster().multiNode());
@@ -75,7 +81,7 @@ class ConfigLoaderTest {
   @DisplayName("KEEP_CLUSTER_MEMBERS makes a multi-node config, and the secret never shows in toString")
   void clusterFromEnvironment() throws Exception {
     NodeConfig config = load(Map.of("KEEP_CLUSTER_MEMBERS", "a:5701, b:5701",
-        "KEEP_CLUSTER_SECRET", STRONG_SECRET));
+        "KEEP_CLUSTER_SECRET", STRONG_SECRET, "KEEP_PUBLIC_URL", "https://sso.acme.test"));
 
     assertEquals(List.of("a:5701", "b:5701"), config.cluster().members());
     assertTrue(config.cluster().multiNode());
@@ -88,7 +94,8 @@ class ConfigLoaderTest {
   @DisplayName("a weak KEEP_CLUSTER_SECRET is refused with the rule it broke, without showing it")
   void weakSecretRefused() {
     ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(
-        "KEEP_CLUSTER_MEMBERS", "a:5701, b:5701", "KEEP_CLUSTER_SECRET", "keepcluster2026")));
+        "KEEP_CLUSTER_MEMBERS", "a:5701, b:5701", "KEEP_CLUSTER_SECRET", "keepcluster2026",
+        "KEEP_PUBLIC_URL", "https://sso.acme.test")));
 
     assertEquals("KEEP_CLUSTER_SECRET is too weak: 15 characters, at least 22 needed (128 bits);"
         + " make one with: keepcluster-node secret generate", e.getMessage());
@@ -123,8 +130,8 @@ class ConfigLoaderTest {
     String itForm = "it-secret-" + UUID.randomUUID();
 
     assertTrue(load(Map.of("KEEP_CLUSTER_SECRET", STRONG_SECRET)).cluster().secret().isPresent());
-    assertTrue(load(Map.of("KEEP_CLUSTER_MEMBERS", "a:5701", "KEEP_CLUSTER_SECRET", itForm))
-        .cluster().secret().isPresent());
+    assertTrue(load(Map.of("KEEP_CLUSTER_MEMBERS", "a:5701", "KEEP_CLUSTER_SECRET", itForm,
+        "KEEP_PUBLIC_URL", "https://sso.acme.test")).cluster().secret().isPresent());
   }
 
   @Test
@@ -148,6 +155,18 @@ class ConfigLoaderTest {
       "maxJwtDuration|false",
       "leeway|-1",
       "JwtIssuer|\"\"",
+      "JwtIssuer|\"CN=KeepCluster/F=Top\"",
+      "issuer|42",
+      "issuer|\"KeepCluster\"",
+      "publicUrl|\"\"",
+      "publicUrl|\"ftp://sso.acme.test\"",
+      "publicUrl|\"/keep\"",
+      "publicUrl|\"https://sso.acme.test/keep?x=1\"",
+      "publicUrl|\"https://sso.acme.test/keep#top\"",
+      "publicUrl|\"https://user:pw@sso.acme.test\"",
+      "rolloverLeadSeconds|-1",
+      "rolloverLeadSeconds|\"60\"",
+      "rolloverLeadSeconds|86401",
       "JwtAudience|42",
       "BIND|[]",
       "disableDominoLogin|\"yes\"",
@@ -181,6 +200,57 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("PORT", "http")));
 
     assertTrue(e.getMessage().contains("PORT"), e.getMessage());
+  }
+
+  @Test
+  @DisplayName("publicUrl keeps its path prefix, loses trailing slashes, and is the default issuer")
+  void publicUrlIsTheIssuer() throws Exception {
+    NodeConfig config = load(Map.of("KEEP_PUBLIC_URL", "https://sso.acme.test/keep//"));
+
+    assertEquals(new PublicUrl("https://sso.acme.test/keep", false), config.publicUrl());
+    assertEquals("https://sso.acme.test/keep", config.tokens().issuer());
+    assertEquals("https://sso.acme.test/keep/.well-known/jwks.json",
+        config.publicUrl().resolve("/.well-known/jwks.json"));
+    assertEquals(config, config.withApiPort(4242), "a configured publicUrl does not depend on the port");
+  }
+
+  @Test
+  @DisplayName("issuer, when set, is the tokens' iss whatever the publicUrl; rolloverLeadSeconds 0 is allowed")
+  void issuerAndLead() throws Exception {
+    write("public.json", "{\"publicUrl\": \"https://sso.acme.test/keep\","
+        + " \"issuer\": \"https://id.acme.test\", \"rolloverLeadSeconds\": 0}");
+
+    NodeConfig config = load(Map.of());
+
+    assertEquals("https://id.acme.test", config.tokens().issuer());
+    assertEquals("https://sso.acme.test/keep", config.publicUrl().url());
+    assertEquals(Duration.ZERO, config.rolloverLead());
+    assertEquals(Duration.ofSeconds(3), load(Map.of("KEEP_ROLLOVER_LEAD_SECONDS", "3")).rolloverLead());
+  }
+
+  @Test
+  @DisplayName("a single node without publicUrl falls back to http://localhost:PORT, the port it binds")
+  void singleNodeFallback() throws Exception {
+    NodeConfig config = load(Map.of("PORT", "0"));
+    assertTrue(config.publicUrl().fallback());
+
+    NodeConfig bound = config.withApiPort(41234);
+
+    assertEquals(PublicUrl.localhost(41234), bound.publicUrl());
+    assertEquals("http://localhost:41234", bound.tokens().issuer());
+    assertEquals(41234, bound.ports().api());
+    write("issuer.json", "{\"issuer\": \"https://id.acme.test\"}");
+    assertEquals("https://id.acme.test", load(Map.of("PORT", "0")).withApiPort(41234).tokens().issuer(),
+        "a configured issuer is kept");
+  }
+
+  @Test
+  @DisplayName("a multi-node cluster without publicUrl refuses to start: every node would invent its own issuer")
+  void clusterNeedsPublicUrl() {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(
+        "KEEP_CLUSTER_MEMBERS", "a:5701, b:5701", "KEEP_CLUSTER_SECRET", STRONG_SECRET)));
+
+    assertTrue(e.getMessage().contains("publicUrl (env KEEP_PUBLIC_URL) is not set"), e.getMessage());
   }
 
   @Test

@@ -77,7 +77,7 @@ class BearerTest {
     assertEquals("CN=Alice/O=Acme", body.getString("CN"));
     assertEquals("alice@acme.test", body.getString("email"));
     assertEquals("MAIL $DATA", body.getString("scope"));
-    assertEquals("KeepCluster", body.getString("iss"));
+    assertEquals(TestNode.PUBLIC_URL, body.getString("iss"));
     assertEquals(node.ephemeralKid(), body.getJsonObject("verifiedBy").getString("kid"));
     assertEquals("ephemeral", body.getJsonObject("verifiedBy").getString("source"));
   }

@@ -58,7 +58,7 @@ class LoginTest {
     assertEquals(200, response.statusCode());
     JsonObject body = json(response);
     JsonObject claims = body.getJsonObject("claims");
-    assertEquals("KeepCluster", claims.getString("iss"));
+    assertEquals(TestNode.PUBLIC_URL, claims.getString("iss"), "the configured publicUrl");
     assertEquals("CN=Alice/O=Acme", claims.getString("sub"));
     assertEquals("CN=Alice/O=Acme", claims.getString("CN"));
     assertEquals("Domino", claims.getString("aud"));
@@ -85,15 +85,16 @@ class LoginTest {
   }
 
   @Test
-  @DisplayName("JwtDuration, JwtIssuer, JwtAudience and leeway from the config shape the token")
+  @DisplayName("JwtDuration, issuer, JwtAudience and leeway from the config shape the token")
   void configuredClaims() {
     start(TestNode.in(dir).alice().overlay("tokens.json", new JsonObject()
-        .put("JwtDuration", 600).put("JwtIssuer", "Acme").put("JwtAudience", "Keep").put("leeway", 2)));
+        .put("JwtDuration", 600).put("issuer", "https://acme.test/keep").put("JwtAudience", "Keep")
+        .put("leeway", 2)));
 
     JsonObject body = json(node.login("alice", "alice-pw"));
 
     JsonObject claims = body.getJsonObject("claims");
-    assertEquals("Acme", claims.getString("iss"));
+    assertEquals("https://acme.test/keep", claims.getString("iss"));
     assertEquals("Keep", claims.getString("aud"));
     assertEquals(600, claims.getLong("exp") - claims.getLong("iat"));
     assertEquals(600, body.getInteger("expSeconds"));

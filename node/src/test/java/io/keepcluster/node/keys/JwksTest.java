@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import io.keepcluster.node.testing.TestNode;
 import io.keepcluster.shared.keys.KeyAlgorithmSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -136,12 +137,14 @@ class JwksTest {
     var response = node.get(node.api("/.well-known/openid-configuration"));
     assertEquals(200, response.statusCode());
     JsonObject discovery = new JsonObject(response.body());
-    assertEquals("CN=KeepCluster/F=A", discovery.getString("issuer"));
+    assertEquals(TestNode.PUBLIC_URL, discovery.getString("issuer"),
+        "the cluster issuer (publicUrl), not the keyset's JwtIssuer");
     String jwksUri = discovery.getString("jwks_uri");
-    assertTrue(jwksUri.endsWith("/.well-known/jwks.json"), jwksUri);
+    assertEquals(TestNode.PUBLIC_URL + "/.well-known/jwks.json", jwksUri);
     assertTrue(discovery.getString("userinfo_endpoint", "").endsWith("/api/v1/userinfo"), response.body());
     JsonArray algorithms = discovery.getJsonArray("id_token_signing_alg_values_supported");
     assertTrue(algorithms.contains("RS256") && algorithms.contains("ES384"), response.body());
-    assertEquals(200, node.get(URI.create(jwksUri)).statusCode(), "jwks_uri is reachable");
+    assertEquals(200, node.get(URI.create(jwksUri.replace(TestNode.PUBLIC_URL,
+        "http://127.0.0.1:" + node.apiPort()))).statusCode(), "jwks_uri is served (behind publicUrl)");
   }
 }

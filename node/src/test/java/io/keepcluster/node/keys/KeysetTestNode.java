@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.keepcluster.node.KeepClusterNode;
 import io.keepcluster.node.config.ConfigLoader;
 import io.keepcluster.node.config.NodeConfig;
+import io.keepcluster.node.testing.TestNode;
 import io.keepcluster.shared.config.ConfigOverlay;
 import io.keepcluster.shared.keys.KeyAlgorithmSpec;
 import io.keepcluster.shared.keys.KeysetFiles;
@@ -73,8 +74,19 @@ public final class KeysetTestNode implements AutoCloseable {
   }
 
   public static KeysetTestNode startOn(Path dir) throws Exception {
-    Map<String, String> env = Map.of("PORT", "0", "HEALTHCHECKPORT", "0", "MANAGMENTPORT", "0",
-        "METRICSPORT", "0", "BIND", "127.0.0.1");
+    return startOn(dir, Map.of());
+  }
+
+  /**
+   * A node on {@code dir} with {@code extraEnv} on top of the test defaults (free ports, loopback,
+   * {@code KEEP_ROLLOVER_LEAD_SECONDS=0} so a dropped keyset signs at once, {@code KEEP_PUBLIC_URL}
+   * {@link TestNode#PUBLIC_URL}; {@code ""} unsets a default).
+   */
+  public static KeysetTestNode startOn(Path dir, Map<String, String> extraEnv) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("PORT", "0", "HEALTHCHECKPORT", "0",
+        "MANAGMENTPORT", "0", "METRICSPORT", "0", "BIND", "127.0.0.1", "KEEP_ROLLOVER_LEAD_SECONDS", "0",
+        "KEEP_PUBLIC_URL", TestNode.PUBLIC_URL));
+    env.putAll(extraEnv);
     NodeConfig config = new ConfigLoader(ConfigOverlay.withBundledDefaults(), env).load(dir);
     KeepClusterNode node = KeepClusterNode.start(new KeepClusterNode.Settings(config, env,
         Clock.systemUTC(), PasswordHashingParameters.forTests()))

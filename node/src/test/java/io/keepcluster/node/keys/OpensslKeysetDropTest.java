@@ -13,6 +13,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
+import io.keepcluster.node.testing.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,7 +136,7 @@ class OpensslKeysetDropTest {
     SignedJWT jwt = SignedJWT.parse(node.bearer());
     assertEquals(name, jwt.getHeader().getKeyID());
     assertEquals(JWSAlgorithm.ES512, jwt.getHeader().getAlgorithm());
-    assertEquals("CN=KeepCluster/F=" + name, jwt.getJWTClaimsSet().getIssuer());
+    assertEquals(TestNode.PUBLIC_URL, jwt.getJWTClaimsSet().getIssuer(), "the cluster issuer, not the keyset's");
     JWK key = JWKSet.parse(node.get(node.api("/.well-known/jwks.json")).body()).getKeyByKeyId(name);
     assertInstanceOf(ECKey.class, key);
     assertTrue(jwt.verify(new ECDSAVerifier((ECKey) key)));

@@ -35,6 +35,9 @@ public final class TestNode implements AutoCloseable {
   /** Cheap hashes for test users; the node verifies with the parameters a hash carries. */
   public static final PasswordHasher HASHER = new PasswordHasher(PasswordHashingParameters.forTests());
 
+  /** The test nodes' {@code publicUrl}, and so the {@code iss} of their tokens. */
+  public static final String PUBLIC_URL = "https://keep.test";
+
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
   private static final HttpClient HTTP_1_1 = HttpClient.newBuilder()
@@ -57,7 +60,11 @@ public final class TestNode implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> env = new HashMap<>(Map.of(
         "PORT", "0", "HEALTHCHECKPORT", "0", "MANAGMENTPORT", "0", "METRICSPORT", "0",
-        "BIND", "127.0.0.1"));
+        "BIND", "127.0.0.1",
+        // Tests that drop a keyset expect it to sign at once; lead tests set their own.
+        "KEEP_ROLLOVER_LEAD_SECONDS", "0",
+        // A configured public URL, so /health lists no fallback problem; "" restores the fallback.
+        "KEEP_PUBLIC_URL", PUBLIC_URL));
     private Clock clock = Clock.systemUTC();
 
     private Builder(Path dir) {

@@ -21,6 +21,9 @@ public final class EnvironmentOverlay {
     putInt(overlay, "MANAGMENTPORT", management);
     putInt(overlay, "METRICSPORT", env.get("METRICSPORT"));
     putString(overlay, "BIND", env.get("BIND"));
+    putString(overlay, "publicUrl", env.get("KEEP_PUBLIC_URL"));
+    putString(overlay, "issuer", env.get("KEEP_ISSUER"));
+    putInt(overlay, "rolloverLeadSeconds", env.get("KEEP_ROLLOVER_LEAD_SECONDS"));
 
     JsonObject cluster = new JsonObject();
     putString(cluster, "name", env.get("KEEP_CLUSTER_NAME"));

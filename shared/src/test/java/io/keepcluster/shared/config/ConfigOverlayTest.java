@@ -55,7 +55,9 @@ class ConfigOverlayTest {
     assertEquals(false, defaults.getBoolean("disableDominoLogin"));
     assertEquals(7200, defaults.getInteger("JwtDuration"));
     assertEquals(86400, defaults.getInteger("maxJwtDuration"));
-    assertEquals("KeepCluster", defaults.getString("JwtIssuer"));
+    assertFalse(defaults.containsKey("JwtIssuer"), "the issuer is a URL setting of its own (issuer)");
+    assertFalse(defaults.containsKey("publicUrl"), "no public URL is guessed in the defaults");
+    assertEquals(60, defaults.getInteger("rolloverLeadSeconds"));
     assertEquals("Domino", defaults.getString("JwtAudience"));
     assertEquals(5, defaults.getInteger("leeway"));
     assertEquals(new JsonObject(), defaults.getJsonObject("jwt"));
@@ -140,7 +142,7 @@ class ConfigOverlayTest {
     write("config.json.bak", "{\"JwtIssuer\": \"bak\"}");
     write("directory/users.json", "{\"JwtIssuer\": \"users\"}");
 
-    assertEquals("KeepCluster", effective().getString("JwtIssuer"));
+    assertFalse(effective().containsKey("JwtIssuer"));
   }
 
   @Test
@@ -152,7 +154,7 @@ class ConfigOverlayTest {
 
     JsonObject effective = effective();
 
-    assertEquals("KeepCluster", effective.getString("JwtIssuer"));
+    assertFalse(effective.containsKey("JwtIssuer"));
     assertFalse(effective.containsKey("JwtUsePubPrivKey"));
     assertFalse(effective.containsKey("JwtPrivateKeyFile"));
   }
@@ -179,6 +181,19 @@ class ConfigOverlayTest {
     assertEquals(9003, effective.getInteger("MANAGMENTPORT"));
     assertEquals(9004, effective.getInteger("METRICSPORT"));
     assertEquals("127.0.0.1", effective.getString("BIND"));
+  }
+
+  @Test
+  @DisplayName("KEEP_PUBLIC_URL, KEEP_ISSUER and KEEP_ROLLOVER_LEAD_SECONDS set publicUrl, issuer and rolloverLeadSeconds")
+  void issuerSettingsFromEnvironment() throws Exception {
+    write("public.json", "{\"publicUrl\": \"https://file.test\", \"rolloverLeadSeconds\": 30}");
+
+    JsonObject effective = effective(Map.of("KEEP_PUBLIC_URL", "https://sso.acme.test/keep",
+        "KEEP_ISSUER", "https://issuer.acme.test", "KEEP_ROLLOVER_LEAD_SECONDS", "0"));
+
+    assertEquals("https://sso.acme.test/keep", effective.getString("publicUrl"));
+    assertEquals("https://issuer.acme.test", effective.getString("issuer"));
+    assertEquals(0, effective.getInteger("rolloverLeadSeconds"));
   }
 
   @Test

@@ -21,6 +21,7 @@ import io.keepcluster.shared.keys.KeysetLoadException;
 import io.keepcluster.shared.keys.KeysetLoader;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -74,6 +75,9 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
   private final Map<String, Keyset> opened = new HashMap<>();
   private volatile KeysetScan lastScan = new KeysetScan(Map.of(), Set.of(), Map.of());
   private volatile Map<String, List<String>> verifiedBy = Map.of();
+  private volatile Map<String, Instant> signingAt = Map.of();
+  /** The instant a pass is already scheduled for (a keyset's lead ends), to schedule each once. */
+  private Instant wakeScheduled = Instant.MIN;
   private KeysetMemory memory = KeysetMemory.EMPTY;
   private volatile boolean scanArrived;
   private boolean firstScanReported;
@@ -97,6 +101,7 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
       return thread;
     });
     registry.nodesOf(kid -> verifiedBy.getOrDefault(kid, List.of()));
+    registry.signingAt(kid -> Optional.ofNullable(signingAt.get(kid)));
   }
 
   /** Subscribes to store changes, runs the first pass (blocking) and then one every {@code periodic}. */
@@ -160,6 +165,19 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
     }
   }
 
+  /**
+   * Runs a pass when a keyset's rollover lead ends, so it starts signing on time rather than at
+   * the next periodic tick.
+   */
+  private void wakeAt(Instant at) {
+    if (at.equals(wakeScheduled)) {
+      return;
+    }
+    wakeScheduled = at;
+    long delayMillis = Math.max(0, Duration.between(clock.instant(), at).toMillis()) + 1;
+    executor.schedule(this::trigger, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
   private void trigger() {
     if (passQueued.compareAndSet(false, true)) {
       executor.execute(this::passQuietly);
@@ -200,6 +218,8 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
       Optional<Map<String, String>> current = execute(plan);
       if (current.isPresent()) {
         verifiedBy = plan.verifiedBy();
+        signingAt = plan.signingAt();
+        plan.nextSigningAt().ifPresent(this::wakeAt);
         problems.update(current.get(), firstScan);
         firstScanReported |= firstScan;
         return;

@@ -45,7 +45,9 @@ import java.util.TreeMap;
  *   <li>Tombstones (REVOKED, GONE) and vanished records leave the registry; a revoked keyset's files
  *       are deleted everywhere, an expired one's copies everywhere but on its origin.
  *   <li>Two-phase activation: a keyset signs here once every live member verifies it, or once the
- *       acknowledgement wait has run out.
+ *       acknowledgement wait has run out; and, while another keyset can sign meanwhile, never before
+ *       {@code rolloverLead} after it was published, so resource servers that cache the JWKS have
+ *       seen its kid before its first token.
  * </ol>
  */
 public final class KeysetPlanner {
@@ -67,27 +69,48 @@ public final class KeysetPlanner {
    * The outcome of a pass.
    *
    * @param verifiedBy kid to the members that verify it, for health
+   * @param signingAt kid to the instant it may sign, for live keysets still in their rollover lead
+   *     (health shows them as published); the next pass due then makes them signable
    */
-  public record Plan(KeysetMemory next, List<KeysetAction> actions, Map<String, List<String>> verifiedBy) {
+  public record Plan(KeysetMemory next, List<KeysetAction> actions, Map<String, List<String>> verifiedBy,
+      Map<String, Instant> signingAt) {
 
     public Plan {
       actions = List.copyOf(actions);
       verifiedBy = Map.copyOf(verifiedBy);
+      signingAt = Map.copyOf(signingAt);
+    }
+
+    /** When the earliest keyset in its lead may sign: a pass is due then. */
+    public Optional<Instant> nextSigningAt() {
+      return signingAt.values().stream().min(Instant::compareTo);
     }
   }
 
   private final String nodeId;
   private final Duration ackTimeout;
   private final Duration maxTokenLifetime;
+  private final Duration rolloverLead;
 
   /**
    * @param ackTimeout how long a new keyset waits for a silent member before it signs anyway
    * @param maxTokenLifetime how long a retired keyset keeps verifying (maxJwtDuration)
+   * @param rolloverLead how long after its publication a new keyset starts signing
+   *     ({@code rolloverLeadSeconds}; zero signs as soon as every member verifies it)
    */
-  public KeysetPlanner(String nodeId, Duration ackTimeout, Duration maxTokenLifetime) {
+  public KeysetPlanner(String nodeId, Duration ackTimeout, Duration maxTokenLifetime, Duration rolloverLead) {
+    if (rolloverLead.isNegative()) {
+      throw new IllegalArgumentException("rolloverLead must not be negative: " + rolloverLead);
+    }
     this.nodeId = nodeId;
     this.ackTimeout = ackTimeout;
     this.maxTokenLifetime = maxTokenLifetime;
+    this.rolloverLead = rolloverLead;
+  }
+
+  /** The instant {@code record} may start signing: its publication plus the rollover lead. */
+  public Instant signingAt(KeysetRecord record) {
+    return record.publishedAt().plus(rolloverLead);
   }
 
   /** Management "revoke": the tombstone to write, or empty when the cluster has no such live keyset. */
@@ -129,8 +152,9 @@ public final class KeysetPlanner {
       expire();
       applyRecords();
       forgetTombstonesAndVanished();
-      Map<String, List<String>> verifiedBy = activate();
-      return new Plan(memory.build(), actions, verifiedBy);
+      Map<String, Instant> signingAt = new HashMap<>();
+      Map<String, List<String>> verifiedBy = activate(signingAt);
+      return new Plan(memory.build(), actions, verifiedBy, signingAt);
     }
 
     private Optional<Keyset> local(String kid) {
@@ -267,9 +291,20 @@ public final class KeysetPlanner {
       }
     }
 
-    /** Second phase: sign only with keysets every live member already verifies. */
-    private Map<String, List<String>> activate() {
+    /**
+     * Second phase: sign only with keysets every live member already verifies (or after the ack
+     * wait), and only once the rollover lead since publication has passed (when another keyset
+     * can sign meanwhile). Keysets still in their lead go to {@code signingAt}.
+     */
+    private Map<String, List<String>> activate(Map<String, Instant> signingAt) {
       Map<String, List<String>> verifiedBy = new HashMap<>();
+      // Taken before this pass marks anything, so the answer does not depend on the kid order.
+      Set<String> signableHere = new HashSet<>();
+      held.forEach((kid, here) -> {
+        if (here.signable() && !here.retired()) {
+          signableHere.add(kid);
+        }
+      });
       for (KeysetRecord record : records.values()) {
         if (record.status().tombstone()) {
           continue;
@@ -284,6 +319,11 @@ public final class KeysetPlanner {
             || !here.fingerprint().equals(record.fingerprint())) {
           continue;
         }
+        Instant signsAt = signingAt(record);
+        if (in.now().isBefore(signsAt) && anotherCouldSign(record, records, signableHere, in.now())) {
+          signingAt.put(kid, signsAt);
+          continue;
+        }
         boolean everyone = verifying.size() == in.members().size();
         boolean waitedEnough = in.now().isAfter(record.publishedAt().plus(ackTimeout));
         if (everyone || waitedEnough) {
@@ -294,6 +334,21 @@ public final class KeysetPlanner {
       }
       return verifiedBy;
     }
+  }
+
+  /**
+   * The lead is worth waiting for only while another keyset may sign meanwhile: one this node
+   * already signs with, or a live one past its own lead. The first keyset of a cluster, or every
+   * keyset after a whole-cluster (or single node) restart republished them all, signs at once:
+   * waiting would only prolong the ephemeral key, whose tokens no resource server can verify.
+   */
+  private boolean anotherCouldSign(KeysetRecord record, Map<String, KeysetRecord> records,
+      Set<String> signableHere, Instant now) {
+    if (signableHere.stream().anyMatch(kid -> !kid.equals(record.kid()))) {
+      return true;
+    }
+    return records.values().stream().anyMatch(other -> !other.kid().equals(record.kid())
+        && other.status() == KeysetStatus.VERIFYING && !now.isBefore(signingAt(other)));
   }
 
   private static List<String> sorted(Set<String> kids) {

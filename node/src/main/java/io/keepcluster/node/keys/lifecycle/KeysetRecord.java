@@ -29,8 +29,8 @@ public record KeysetRecord(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(publishedAt, "publishedAt");
     Objects.requireNonNull(retiredAt, "retiredAt");
-    if (status == KeysetStatus.SIGNING) {
-      throw new IllegalArgumentException("a record is never SIGNING: kid " + kid);
+    if (status == KeysetStatus.SIGNING || status == KeysetStatus.PUBLISHED) {
+      throw new IllegalArgumentException("a record is never " + status + ": kid " + kid);
     }
   }
 

@@ -51,12 +51,14 @@ class KeysetPlannerTest {
   private static final Duration MAX_LIFETIME = Duration.ofHours(24);
 
   private static Keyset a;
+  private static Keyset old;
   private static Keyset otherA;
   private static Keyset inactiveA;
 
   @BeforeAll
   static void keysets() throws Exception {
     a = keyset("A");
+    old = keyset("O");
     otherA = keyset("A");
     KeysetFiles files = a.files();
     inactiveA = new KeysetLoader().load(new KeysetFiles(a.name(),
@@ -81,8 +83,12 @@ class KeysetPlannerTest {
     long clockNanos = 1_000;
 
     World(String node) {
+      this(node, Duration.ZERO);
+    }
+
+    World(String node, Duration rolloverLead) {
       this.node = node;
-      this.planner = new KeysetPlanner(node, ACK_TIMEOUT, MAX_LIFETIME);
+      this.planner = new KeysetPlanner(node, ACK_TIMEOUT, MAX_LIFETIME, rolloverLead);
     }
 
     KeysetPlanner.Plan plan(KeysetScan scan, Instant now) {
@@ -246,6 +252,118 @@ class KeysetPlannerTest {
 
     assertEquals(List.of(new MarkSignable("A", List.of("n1"), List.of("n2"))),
         of(MarkSignable.class, w.pass(scan, T0.plus(ACK_TIMEOUT).plusMillis(1))));
+  }
+
+  /** A world where keyset O was published long ago and signs; lead as given. */
+  private static World withOldSigner(Duration lead, List<String> members) {
+    World w = new World("n1", lead);
+    w.members = members;
+    for (String member : members) {
+      w.ackFrom(member, "O", old.fingerprint());
+    }
+    w.pass(w.scan(old), T0.minus(Duration.ofHours(1)));
+    assertTrue(w.held.get("O").signable(), "O signs before the rotation");
+    return w;
+  }
+
+  @Test
+  @DisplayName("rollover lead: a keyset dropped while another signs verifies at once but signs only the lead after its publication")
+  void leadDelaysSigningAlone() {
+    Duration lead = Duration.ofSeconds(60);
+    World w = withOldSigner(lead, List.of("n1"));
+    KeysetScan scan = w.scan(old, a);
+
+    KeysetPlanner.Plan first = w.plan(scan, T0);
+    List<KeysetAction> actions = w.pass(scan, T0);
+    assertEquals(1, of(LoadVerifying.class, actions).size(), "verifies (and is in the JWKS) at once");
+    assertEquals(T0, of(Publish.class, actions).get(0).record().publishedAt());
+    assertTrue(of(MarkSignable.class, actions).isEmpty(), "still in its lead");
+    assertEquals(Map.of("A", T0.plus(lead)), first.signingAt());
+    assertEquals(java.util.Optional.of(T0.plus(lead)), first.nextSigningAt());
+
+    assertTrue(of(MarkSignable.class, w.pass(scan, T0.plus(lead).minusMillis(1))).isEmpty());
+    KeysetPlanner.Plan due = w.plan(scan, T0.plus(lead));
+    assertEquals(List.of(new MarkSignable("A", List.of("n1"), List.of())), of(MarkSignable.class, due.actions()));
+    assertEquals(Map.of(), due.signingAt(), "past its lead it is no longer published-only");
+  }
+
+  @Test
+  @DisplayName("rollover lead 0: a keyset dropped while another signs signs in the same pass")
+  void zeroLeadSignsAtOnce() {
+    World w = withOldSigner(Duration.ZERO, List.of("n1"));
+    KeysetPlanner.Plan plan = w.plan(w.scan(old, a), T0);
+
+    assertEquals(List.of(new MarkSignable("A", List.of("n1"), List.of())), of(MarkSignable.class, plan.actions()));
+    assertEquals(Map.of(), plan.signingAt());
+  }
+
+  @Test
+  @DisplayName("rollover lead: the first keyset, or all keysets republished by a restart, sign at once (nothing else could sign)")
+  void noOtherSignerSkipsLead() {
+    World first = new World("n1", Duration.ofSeconds(60));
+    assertEquals(1, of(MarkSignable.class, first.pass(first.scan(a), T0)).size(), "only the ephemeral key meanwhile");
+
+    World restarted = new World("n1", Duration.ofSeconds(60));
+    List<KeysetAction> actions = restarted.pass(restarted.scan(old, a), T0);
+    assertEquals(2, of(MarkSignable.class, actions).size(), "both republished now: neither is past its lead");
+  }
+
+  @Test
+  @DisplayName("rollover lead and two-phase activation both hold: every ack in but the lead not over, or the lead over but a member silent, no signing")
+  void leadAndAcksBothRequired() {
+    Duration lead = Duration.ofSeconds(3);
+    World w = withOldSigner(lead, List.of("n1", "n2"));
+    KeysetScan scan = w.scan(old, a);
+    w.pass(scan, T0);
+    w.ackFrom("n2", "A", a.fingerprint());
+    assertTrue(of(MarkSignable.class, w.pass(scan, T0.plusSeconds(2))).isEmpty(),
+        "every member verifies it, but caches have not had the lead yet");
+    assertEquals(1, of(MarkSignable.class, w.pass(scan, T0.plus(lead))).size());
+
+    World silent = withOldSigner(lead, List.of("n1", "n2"));
+    silent.pass(scan, T0);
+    assertTrue(of(MarkSignable.class, silent.pass(scan, T0.plus(lead))).isEmpty(),
+        "lead over, n2 silent and the ack wait not over");
+    assertEquals(1, of(MarkSignable.class, silent.pass(scan, T0.plus(ACK_TIMEOUT).plusMillis(1))).size());
+  }
+
+  @Test
+  @DisplayName("rollover lead counts from the record's publishedAt: a replicated or restarted node does not wait again")
+  void leadCountsFromPublication() {
+    Duration lead = Duration.ofSeconds(60);
+    World w = new World("n1", lead);
+    w.members = List.of("n1", "n2");
+    w.records.put("O", KeysetRecord.of(old, T0.minus(Duration.ofHours(1)), "n2"));
+    w.records.put("A", fromOtherNode(a));
+    w.ackFrom("n2", "O", old.fingerprint());
+    w.ackFrom("n2", "A", a.fingerprint());
+
+    KeysetPlanner.Plan early = w.plan(w.scan(), T0.plusSeconds(30));
+    assertEquals(List.of("O"), of(MarkSignable.class, early.actions()).stream().map(MarkSignable::kid).toList());
+    assertEquals(Map.of("A", T0.plus(lead)), early.signingAt(), "the origin's publication time, not this node's");
+
+    World restarted = new World("n1", lead);
+    restarted.members = List.of("n1", "n2");
+    restarted.records.putAll(w.records);
+    restarted.acks.putAll(w.acks);
+    assertEquals(2, of(MarkSignable.class, restarted.pass(restarted.scan(), T0.plus(Duration.ofHours(1)))).size(),
+        "published an hour ago: both sign in the first pass");
+  }
+
+  @Test
+  @DisplayName("a retiring keyset is never published-only, whatever its lead")
+  void retiringHasNoSigningAt() {
+    World w = new World("n1", Duration.ofSeconds(60));
+    KeysetPlanner.Plan plan = w.plan(w.scan(inactiveA), T0);
+    assertEquals(Map.of(), plan.signingAt());
+    assertTrue(of(MarkSignable.class, plan.actions()).isEmpty());
+  }
+
+  @Test
+  @DisplayName("a negative rollover lead is refused")
+  void negativeLead() {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new KeysetPlanner("n1", ACK_TIMEOUT, MAX_LIFETIME, Duration.ofSeconds(-1)));
   }
 
   @Test
