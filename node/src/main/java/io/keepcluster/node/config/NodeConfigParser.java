@@ -185,7 +185,7 @@ public final class NodeConfigParser {
       throws ConfigException {
     Object value = raw.getValue(key);
     if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
-        || number.longValue() < min || number.longValue() > max) {
+        || number.doubleValue() < min || number.doubleValue() > max) {
       throw new ConfigException(label + " must be an integer between " + min + " and " + max
           + " (got: " + value + ")");
     }

@@ -148,6 +148,7 @@ class ConfigLoaderTest {
       "PORT|\"8880\"",
       "PORT|70000",
       "PORT|-1",
+      "PORT|18446744073709551696",
       "HEALTHCHECKPORT|1.5",
       "METRICSPORT|null",
       "JwtDuration|\"two hours\"",
