@@ -58,7 +58,7 @@ class HostileFilesIT {
     ItPaths.deleteTree(ItPaths.logDir(TEST));
     ItPaths.deleteTree(ItPaths.nodeRoot(TEST));
     node = new NodeProcess("hostile", ItPaths.nodeRoot(TEST).resolve("hostile").resolve("keepconfig.d"),
-        ItPaths.logDir(TEST), NodeProcess.singleNodeEnv(Cluster.ADMIN_PASSWORD)).start();
+        ItPaths.logDir(TEST), env()).start();
     Waits.within(30, "node UP").until(() -> node.client().health().up());
   }
 
@@ -127,6 +127,13 @@ class HostileFilesIT {
       assertTrue(h.problems().isEmpty(), h.toString());
       assertTrue(h.up(), h.toString());
     });
+  }
+
+  /** A single node with a public URL, so the only problems it reports are the hostile files. */
+  private static Map<String, String> env() {
+    Map<String, String> env = NodeProcess.singleNodeEnv(Cluster.ADMIN_PASSWORD);
+    env.put("KEEP_PUBLIC_URL", Cluster.PUBLIC_URL);
+    return env;
   }
 
   private static Map<String, String> problemsByFile(Health health) {

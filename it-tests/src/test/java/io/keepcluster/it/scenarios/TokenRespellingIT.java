@@ -11,6 +11,7 @@ import io.keepcluster.it.harness.NodeClient;
 import io.keepcluster.it.harness.NodeProcess;
 import io.keepcluster.it.harness.OpensslKeyset;
 import io.keepcluster.it.harness.ThreeNodeCluster;
+import io.keepcluster.it.harness.Waits;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -62,8 +63,12 @@ class TokenRespellingIT extends ThreeNodeCluster {
   void logoutHoldsForEveryRespelling() {
     String token = cluster.node(2).client().token(ADMIN, ADMIN_PASSWORD);
     assertEquals(200, cluster.node(2).client().logout(token).status());
+    Waits.within(Duration.ofSeconds(1), "the logout reaches every node").untilAsserted(() -> {
+      for (NodeProcess n : cluster.nodes()) {
+        assertEquals(401, n.client().userinfo(token).status(), "logged out on " + n.id());
+      }
+    });
     for (NodeProcess n : cluster.nodes()) {
-      assertEquals(401, n.client().userinfo(token).status(), "logged out on " + n.id());
       for (Map.Entry<String, String> re : respellings(token).entrySet()) {
         assertEquals(401, n.client().userinfo(re.getValue()).status(), re.getKey() + " on " + n.id());
       }
