@@ -55,6 +55,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -219,13 +220,13 @@ class ResourceServerInteropIT extends ThreeNodeCluster {
   }
 
   /** What one verifier said about one token; {@code iss} is the issuer the verifier saw in the verified claims. */
-  private record Outcome(boolean verified, java.util.Optional<String> iss, String reason) {
+  private record Outcome(boolean verified, Optional<String> iss, String reason) {
     static Outcome verified(String iss) {
-      return new Outcome(true, java.util.Optional.ofNullable(iss), "");
+      return new Outcome(true, Optional.ofNullable(iss), "");
     }
 
     static Outcome refused(String reason) {
-      return new Outcome(false, java.util.Optional.empty(), reason);
+      return new Outcome(false, Optional.empty(), reason);
     }
   }
 
@@ -350,7 +351,11 @@ class ResourceServerInteropIT extends ThreeNodeCluster {
   /**
    * Stock vertx-auth-oauth2: {@code OpenIDConnectAuth.discover} with issuer validation on and
    * {@code JWTOptions.setAudience(["Domino"])} (else it would demand the client id in {@code aud}).
-   * It reloads the JWKS on a timer of the JWKS response's {@code max-age}.
+   * It reloads the JWKS on a timer of the JWKS response's {@code max-age}, re-armed after each
+   * reload, so one reload falls in every lead window only because the node's {@code max-age}
+   * equals the lead: if the timer fired just before a keyset was published, the next reload would
+   * come one max-age plus the fetch time later, a few milliseconds after the keyset signs. This
+   * scenario starts the verifiers a few rounds before the drop, so that edge is not exercised.
    *
    * <p>On an unknown kid it does not refetch by itself: it calls {@code missingKeyHandler} (after
    * the token has been dealt with) and, because discovery names a {@code userinfo_endpoint}, sends
