@@ -36,13 +36,16 @@ public final class Cluster implements AutoCloseable {
   private final String secret;
   private final List<Integer> clusterPorts;
   private final Map<String, String> overrides;
+  private final Map<String, Map<String, String>> nodeOverrides;
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final List<NodeProcess> extras = new ArrayList<>();
   private long launchedAt;
 
-  private Cluster(String test, int size, Map<String, String> overrides) {
+  private Cluster(String test, int size, Map<String, String> overrides,
+      Map<String, Map<String, String>> nodeOverrides) {
     this.test = test;
     this.overrides = Map.copyOf(overrides);
+    this.nodeOverrides = Map.copyOf(nodeOverrides);
     this.name = "it-" + test + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.secret = "it-secret-" + UUID.randomUUID();
     this.clusterPorts = new ArrayList<>();
@@ -64,7 +67,16 @@ public final class Cluster implements AutoCloseable {
 
   /** As {@link #start(String, int)}, with {@code overrides} on top of every node's environment. */
   public static Cluster start(String test, int size, Map<String, String> overrides) {
-    Cluster cluster = new Cluster(test, size, overrides);
+    return start(test, size, overrides, Map.of());
+  }
+
+  /**
+   * As {@link #start(String, int, Map)}, and {@code nodeOverrides.get("node1")} (and so on) on top
+   * of that one node's environment, for example a fixed {@code PORT} picked with {@link #freePort()}.
+   */
+  public static Cluster start(String test, int size, Map<String, String> overrides,
+      Map<String, Map<String, String>> nodeOverrides) {
+    Cluster cluster = new Cluster(test, size, overrides, nodeOverrides);
     try {
       cluster.launchedAt = System.nanoTime();
       cluster.nodes.forEach(NodeProcess::launch);
@@ -83,7 +95,13 @@ public final class Cluster implements AutoCloseable {
 
   /** As {@link #startFormed(String, int)}, with {@code overrides} on top of every node's environment. */
   public static Cluster startFormed(String test, int size, Map<String, String> overrides) {
-    Cluster cluster = start(test, size, overrides);
+    return startFormed(test, size, overrides, Map.of());
+  }
+
+  /** As {@link #startFormed(String, int, Map)}, with per-node overrides as in {@link #start(String, int, Map, Map)}. */
+  public static Cluster startFormed(String test, int size, Map<String, String> overrides,
+      Map<String, Map<String, String>> nodeOverrides) {
+    Cluster cluster = start(test, size, overrides, nodeOverrides);
     try {
       cluster.awaitFormed();
       return cluster;
@@ -212,6 +230,7 @@ public final class Cluster implements AutoCloseable {
     Map<String, String> env = new HashMap<>(env(nodeId, clusterPort, members, secret));
     env.put("KEEP_CLUSTER_NAME", name);
     env.putAll(overrides);
+    env.putAll(nodeOverrides.getOrDefault(nodeId, Map.of()));
     return env;
   }
 

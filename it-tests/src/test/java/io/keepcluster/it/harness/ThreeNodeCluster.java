@@ -1,5 +1,6 @@
 package io.keepcluster.it.harness;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,12 +19,24 @@ public abstract class ThreeNodeCluster {
 
   @BeforeAll
   public final void startCluster() throws Exception {
-    cluster = Cluster.startFormed(getClass().getSimpleName(), 3, environment());
+    Map<String, Map<String, String>> perNode = new HashMap<>();
+    for (int i = 1; i <= 3; i++) {
+      perNode.put("node" + i, nodeEnvironment("node" + i));
+    }
+    cluster = Cluster.startFormed(getClass().getSimpleName(), 3, environment(), perNode);
     whenFormed();
   }
 
   /** Set on top of every node's environment (for example a rollover lead); none by default. */
   protected Map<String, String> environment() {
+    return Map.of();
+  }
+
+  /**
+   * Set on top of {@link #environment()} for one node ({@code node1}, {@code node2}, {@code node3}),
+   * for example a {@code PORT} picked up front; none by default.
+   */
+  protected Map<String, String> nodeEnvironment(String nodeId) {
     return Map.of();
   }
 
