@@ -1,6 +1,5 @@
 package io.keepcluster.node.http;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.config.PublicUrl;
@@ -10,6 +9,7 @@ import io.keepcluster.node.keys.KeySource;
 import io.keepcluster.node.keys.VerifyingCredential;
 import io.keepcluster.node.users.Scopes;
 import io.vertx.core.http.HttpMethod;
+import io.keepcluster.shared.keys.SigningAlgorithms;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -17,9 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.LinkedHashSet;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -118,7 +115,7 @@ final class WellKnownHandlers {
         .put("jwks_uri", publicUrl.resolve(JWKS_PATH))
         .put("response_types_supported", new JsonArray().add("id_token"))
         .put("subject_types_supported", new JsonArray().add("public"))
-        .put("id_token_signing_alg_values_supported", signingAlgorithms(ring))
+        .put("id_token_signing_alg_values_supported", signingAlgorithms())
         .put("grant_types_supported", new JsonArray().add("password"))
         .put("token_endpoint_auth_methods_supported", new JsonArray().add("none"))
         .put("scopes_supported", new JsonArray(Scopes.parse(Scopes.DEFAULT).stream().sorted().toList()))
@@ -128,18 +125,13 @@ final class WellKnownHandlers {
   }
 
   /**
-   * Every algorithm the cluster may sign with, never empty: RS256 (OpenID Connect requires it)
-   * and the algorithm of every keyset loaded, signing or not. The ephemeral key's HS256 is left
-   * out: no resource server can verify it.
+   * Every algorithm the cluster can ever sign with, RS256 first: a keyset of any of them may be
+   * dropped on any node tomorrow, and resource servers that copy this list once at start (Nimbus'
+   * key selector, for one) would otherwise refuse the first token of a new algorithm. The ephemeral
+   * key's HS256 is left out: no resource server can verify it.
    */
-  private static JsonArray signingAlgorithms(KeyRingSnapshot ring) {
-    Set<String> algorithms = new LinkedHashSet<>();
-    algorithms.add(JWSAlgorithm.RS256.getName());
-    Set<String> others = new TreeSet<>();
-    ring.verifiers().stream().filter(v -> v.source() == KeySource.KEYSET)
-        .map(v -> v.algorithm().getName()).forEach(others::add);
-    algorithms.addAll(others);
-    return new JsonArray(algorithms.stream().toList());
+  private static JsonArray signingAlgorithms() {
+    return new JsonArray(SigningAlgorithms.ALL);
   }
 
   private static Rendered render(KeyRingSnapshot ring, Function<KeyRingSnapshot, JsonObject> document) {

@@ -16,7 +16,7 @@ import java.util.Set;
 final class KeyPolicy {
 
   static final int MIN_RSA_BITS = 2048;
-  private static final Set<String> RSA_JWS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512");
+  private static final Set<String> RSA_JWS = SigningAlgorithms.RSA;
   private static final byte[] PROBE = "keepcluster key pair probe".getBytes(StandardCharsets.US_ASCII);
 
   private KeyPolicy() {
