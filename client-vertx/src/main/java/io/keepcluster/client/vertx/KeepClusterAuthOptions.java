@@ -16,9 +16,10 @@ import java.util.Set;
  * <ul>
  *   <li>{@link #discover(String)} with the cluster's base URL: {@code URL/.well-known/openid-configuration}
  *       gives {@code jwks_uri} and {@code issuer}, and is read again at every refresh. Accepted
- *       {@code iss}: every {@code issuer} the discovery document has named since start (KeepCluster's
- *       {@code iss} is the signing keyset's {@code JwtIssuer}, so it can change at a rotation while
- *       tokens of the previous keyset are still valid), plus {@link Builder#addIssuer}.</li>
+ *       {@code iss}: every {@code issuer} the discovery document has named since start (a
+ *       KeepCluster issuer is its {@code publicUrl} and stays the same across rotations; keeping
+ *       earlier ones too lets an operator move the cluster to a new URL while tokens issued under
+ *       the old one are still valid), plus {@link Builder#addIssuer}.</li>
  *   <li>{@link #jwks(String, String)} with the JWKS address and the expected issuer: no discovery;
  *       accepted {@code iss}: that issuer plus {@link Builder#addIssuer}.</li>
  * </ul>
