@@ -25,6 +25,7 @@ import io.keepcluster.node.management.ManagementAccounts;
 import io.keepcluster.node.management.ManagementRoutes;
 import io.keepcluster.node.metrics.MetricsRoutes;
 import io.keepcluster.node.metrics.NodeMetrics;
+import io.keepcluster.node.tokens.JweUnwrapper;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.tokens.TokenIssuer;
 import io.keepcluster.node.tokens.TokenVerifier;
@@ -156,7 +157,8 @@ public final class KeepClusterNode {
     Revocations revocations = topology.revocations();
     ApiRoutes.Services services = new ApiRoutes.Services(config, keyRing,
         new TokenIssuer(keyRing, config.tokens(), clock),
-        new TokenVerifier(keyRing, config.tokens(), revocations, clock),
+        new TokenVerifier(keyRing, config.tokens(), revocations, clock,
+            new JweUnwrapper(keysets::decryptionKey)),
         logins, revocations, hashingPool, metrics);
     ManagementAccounts accounts = new ManagementAccounts(config.managementAccounts(), hasher,
         topology.managementLockouts());

@@ -45,6 +45,12 @@ public final class KeysetRegistry implements KeyStatusSource {
   private volatile Function<String, List<String>> nodesOf;
   private volatile Function<String, Optional<Instant>> signingAtOf = kid -> Optional.empty();
   private volatile List<JsonObject> stateView = List.of();
+  /**
+   * JWE recipient keys by kid, published with each key ring. Kept apart from the key ring on
+   * purpose: the ring is what signature verification reads, and that path never holds a private
+   * key (STYLE principle 2); only the decryption step in front of it reads this map.
+   */
+  private volatile Map<String, DecryptionKey> decryptionKeys = Map.of();
 
   public KeysetRegistry(KeyRing ring, EphemeralKey ephemeral, Duration maxTokenLifetime, Clock clock,
       String nodeId) {
@@ -167,6 +173,14 @@ public final class KeysetRegistry implements KeyStatusSource {
   /** One keyset as this node holds it: which key, may it sign, is it retired. */
   public record Held(String fingerprint, boolean signable, boolean retired) {}
 
+  /**
+   * The JWE recipient key of a keyset this node holds (any live status; a revoked keyset is
+   * removed at once). Lock-free: reads the map the last change published.
+   */
+  public Optional<DecryptionKey> decryptionKey(String kid) {
+    return kid == null ? Optional.empty() : Optional.ofNullable(decryptionKeys.get(kid));
+  }
+
   public synchronized boolean isRetired(String kid) {
     Entry entry = entries.get(kid);
     return entry != null && entry.retired();
@@ -179,7 +193,9 @@ public final class KeysetRegistry implements KeyStatusSource {
     List<VerifyingCredential> verifiers = new ArrayList<>();
     verifiers.add(ephemeral.verifying());
     List<JsonObject> view = new ArrayList<>();
+    Map<String, DecryptionKey> decryption = new LinkedHashMap<>();
     for (Entry entry : entries.values()) {
+      DecryptionKey.of(entry.keyset()).ifPresent(key -> decryption.put(key.kid(), key));
       Optional<Instant> until = entry.retired()
           ? Optional.of(entry.retiredAt().orElse(clock.instant()).plus(maxTokenLifetime))
           : Optional.empty();
@@ -191,6 +207,7 @@ public final class KeysetRegistry implements KeyStatusSource {
     }
     SigningCredential signing = signer.map(Entry::signing).orElse(ephemeral.signing());
     SigningCredential previous = ring.current().signer();
+    decryptionKeys = Map.copyOf(decryption); // before the ring: a removed keyset stops decrypting first
     ring.publish(new KeyRingSnapshot(signing, verifiers));
     stateView = List.copyOf(view);
     if (!previous.kid().equals(signing.kid())) {

@@ -59,7 +59,7 @@ final class CanonicalCompactForm {
    * MALFORMED unless {@code part} is base64 in some spelling that a lenient decoder would read:
    * no other characters, and not a length of 4k+1 once padding and whitespace are left out.
    */
-  private static void requireBase64(String part) throws TokenRejectedException {
+  static void requireBase64(String part) throws TokenRejectedException {
     int significant = 0;
     for (int i = 0; i < part.length(); i++) {
       char c = part.charAt(i);
@@ -79,7 +79,7 @@ final class CanonicalCompactForm {
    * spelling of some bytes (padding, {@code +/}, whitespace, non-zero trailing bits) is
    * NON_CANONICAL.
    */
-  private static byte[] decode(String part, String name) throws TokenRejectedException {
+  static byte[] decode(String part, String name) throws TokenRejectedException {
     for (int i = 0; i < part.length(); i++) {
       if (!isBase64Url(part.charAt(i))) {
         throw new TokenRejectedException(RejectionReason.NON_CANONICAL,
@@ -102,7 +102,7 @@ final class CanonicalCompactForm {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
   }
 
-  private static Map<String, Object> jsonObject(byte[] bytes, String name) throws TokenRejectedException {
+  static Map<String, Object> jsonObject(byte[] bytes, String name) throws TokenRejectedException {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder()
@@ -123,7 +123,7 @@ final class CanonicalCompactForm {
    * RFC 7515 section 4.1.11: {@code crit} is a non-empty array of header names (the empty list
    * is forbidden) and a recipient must refuse a token naming a header it does not understand.
    */
-  private static void checkCritical(Map<String, Object> header) throws TokenRejectedException {
+  static void checkCritical(Map<String, Object> header) throws TokenRejectedException {
     if (!header.containsKey("crit")) {
       return;
     }

@@ -23,7 +23,18 @@ public enum RejectionReason {
   WRONG_ISSUER,
   WRONG_AUDIENCE,
   KEY_RETIRED,
-  REVOKED;
+  REVOKED,
+  /**
+   * A JWE outside the one accepted shape: alg not RSA-OAEP-256 or ECDH-ES+A256KW, enc not
+   * A256GCM, cty not JWT, compressed (zip), a crit header, or wrapping another JWE.
+   */
+  JWE_UNSUPPORTED,
+  /** A JWE whose kid names no keyset this node holds (or none at all). */
+  JWE_UNKNOWN_KID,
+  /** A JWE whose alg is not the one its kid's key type allows (RSA-OAEP-256 to an EC keyset...). */
+  JWE_KEY_MISMATCH,
+  /** A JWE that does not decrypt with its kid's key: tampered, or encrypted to another key. */
+  JWE_UNDECRYPTABLE;
 
   public String code() {
     return name().toLowerCase(java.util.Locale.ROOT);

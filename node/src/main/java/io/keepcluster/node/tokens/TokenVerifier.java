@@ -39,15 +39,29 @@ public final class TokenVerifier {
   private final TokenSettings settings;
   private final Revocations revocations;
   private final Clock clock;
+  private final JweUnwrapper jwe;
 
+  /** A verifier of signed tokens only: a JWE is refused (ENCRYPTED_UNSUPPORTED). */
   public TokenVerifier(KeyRing keyRing, TokenSettings settings, Revocations revocations, Clock clock) {
+    this(keyRing, settings, revocations, clock, JweUnwrapper.disabled());
+  }
+
+  /** A verifier that first decrypts JWEs with {@code jwe}, then verifies their inner token. */
+  public TokenVerifier(KeyRing keyRing, TokenSettings settings, Revocations revocations, Clock clock,
+      JweUnwrapper jwe) {
     this.keyRing = keyRing;
     this.settings = settings;
     this.revocations = revocations;
     this.clock = clock;
+    this.jwe = jwe;
   }
 
-  public VerifiedToken verify(String token) throws TokenRejectedException {
+  public VerifiedToken verify(String bearer) throws TokenRejectedException {
+    // JWE (issue 10), a separate step kept apart from JWS verification: a compact JWE is
+    // decrypted by JweUnwrapper (which enforces its own rules and size cap) and its inner JWS
+    // is verified below exactly as a bare token. Any other token passes through unchanged.
+    String token = jwe.unwrap(bearer);
+
     if (token == null || token.isBlank()) {
       throw new TokenRejectedException(RejectionReason.MISSING, "no bearer token");
     }
