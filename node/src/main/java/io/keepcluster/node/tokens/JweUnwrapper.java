@@ -11,6 +11,7 @@ import io.keepcluster.node.keys.DecryptionKeys;
 import io.keepcluster.node.logging.LogSafe;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -80,11 +81,15 @@ public final class JweUnwrapper {
     for (int i = 1; i < parts.length; i++) {
       CanonicalCompactForm.decode(parts[i], names[i - 1]);
     }
-    CanonicalCompactForm.checkCritical(CanonicalCompactForm.jsonObject(headerBytes, "header"));
+    Map<String, Object> rawHeader = CanonicalCompactForm.jsonObject(headerBytes, "header");
+    CanonicalCompactForm.checkCritical(rawHeader);
+    checkAlgorithms(rawHeader);
     JWEObject jwe;
     try {
       jwe = JWEObject.parse(token);
-    } catch (ParseException e) {
+    } catch (ParseException | RuntimeException e) {
+      // Nimbus' header parser also fails unchecked on some attacker-made headers (10.10: a
+      // NullPointerException for a missing enc); any failure to parse is a malformed token.
       throw new TokenRejectedException(RejectionReason.MALFORMED, "not a JWE");
     }
     JWEHeader header = jwe.getHeader();
@@ -113,6 +118,24 @@ public final class JweUnwrapper {
       throw new TokenRejectedException(RejectionReason.JWE_UNSUPPORTED, "a JWE inside a JWE is refused");
     }
     return inner;
+  }
+
+  /**
+   * alg and enc from the raw header, before Nimbus parses it: only the accepted algorithms ever
+   * reach its parser and its cryptography.
+   */
+  private static void checkAlgorithms(Map<String, Object> header) throws TokenRejectedException {
+    if (!(header.get("alg") instanceof String alg) || !(header.get("enc") instanceof String enc)) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED, "a JWE header names its alg and enc");
+    }
+    if (ALGORITHMS.stream().noneMatch(a -> a.getName().equals(alg))) {
+      throw new TokenRejectedException(RejectionReason.JWE_UNSUPPORTED,
+          "JWE alg " + LogSafe.value(alg) + " is not accepted");
+    }
+    if (!EncryptionMethod.A256GCM.getName().equals(enc)) {
+      throw new TokenRejectedException(RejectionReason.JWE_UNSUPPORTED,
+          "JWE enc " + LogSafe.value(enc) + " is not accepted");
+    }
   }
 
   /** The one accepted header shape; what it names must be checked before any decryption. */
