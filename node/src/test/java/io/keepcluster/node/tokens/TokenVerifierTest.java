@@ -8,14 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEEncrypter;
 import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.DirectEncrypter;
+import com.nimbusds.jose.crypto.ECDHEncrypter;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSAEncrypter;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
@@ -26,6 +31,7 @@ import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import io.keepcluster.node.config.TokenSettings;
+import io.keepcluster.node.keys.DecryptionKey;
 import io.keepcluster.node.keys.EphemeralKey;
 import io.keepcluster.node.keys.KeyRing;
 import io.keepcluster.node.keys.KeyRingSnapshot;
@@ -35,10 +41,16 @@ import io.keepcluster.node.keys.VerifyingCredential;
 import io.keepcluster.node.testing.Jwts;
 import io.keepcluster.node.testing.MutableClock;
 import io.keepcluster.node.testing.Respellings;
+import io.keepcluster.shared.keys.KeyAlgorithmSpec;
+import io.keepcluster.shared.keys.Keyset;
+import io.keepcluster.shared.keys.KeysetGenerator;
+import io.keepcluster.shared.keys.KeysetLoader;
+import io.keepcluster.shared.keys.KeysetName;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -584,5 +596,103 @@ class TokenVerifierTest {
   @DisplayName("reason codes are lower-case names for metrics and logs")
   void reasonCodes() {
     assertEquals("wrong_audience", RejectionReason.WRONG_AUDIENCE.code());
+  }
+
+  // --- JWE (issue 10): the decryption step at the entry of verify, then the usual rules ---
+
+  private static Keyset jweKeyset;
+
+  /** One EC keyset whose private key decrypts, made once for the JWE tests. */
+  private static synchronized Keyset jweKeyset() throws Exception {
+    if (jweKeyset == null) {
+      jweKeyset = new KeysetLoader().load(new KeysetGenerator().generate(KeysetName.of("Jwe"),
+          KeyAlgorithmSpec.ec("P-256"), Clock.systemUTC()));
+    }
+    return jweKeyset;
+  }
+
+  /** The usual verifier, with the keyset "Jwe" as the one decryption key. */
+  private TokenVerifier jweVerifier() throws Exception {
+    DecryptionKey key = DecryptionKey.of(jweKeyset()).orElseThrow();
+    SigningCredential signing = new SigningCredential(KID, JWSAlgorithm.HS256,
+        new com.nimbusds.jose.crypto.MACSigner(secret), ISSUER);
+    KeyRing ring = new KeyRing(new KeyRingSnapshot(signing, List.of(credential(KID, Optional.empty()))));
+    return new TokenVerifier(ring, SETTINGS, revocations, clock,
+        new JweUnwrapper(kid -> key.kid().equals(kid) ? Optional.of(key) : Optional.empty()));
+  }
+
+  private static String encrypt(JWEHeader header, String content, JWEEncrypter encrypter) throws Exception {
+    JWEObject jwe = new JWEObject(header, new Payload(content));
+    jwe.encrypt(encrypter);
+    return jwe.serialize();
+  }
+
+  private static JWEHeader.Builder jweHeader() {
+    return new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A256KW, EncryptionMethod.A256GCM).contentType("JWT")
+        .keyID("Jwe");
+  }
+
+  private static JWEEncrypter toJweKeyset() throws Exception {
+    return new ECDHEncrypter((java.security.interfaces.ECPublicKey) jweKeyset().verificationKey().publicKey());
+  }
+
+  @Test
+  @DisplayName("a JWE to a held keyset wrapping a good token verifies as that token")
+  void jweVerifies() throws Exception {
+    verifier = jweVerifier();
+
+    VerifiedToken verified = verifier.verify(encrypt(jweHeader().build(), token(c -> c), toJweKeyset()));
+
+    assertEquals("CN=Alice/O=Acme", verified.claims().getSubject());
+    assertEquals(KID, verified.kid());
+  }
+
+  @Test
+  @DisplayName("a JWE with alg dir is JWE_UNSUPPORTED")
+  void jweUnsupported() throws Exception {
+    verifier = jweVerifier();
+    JWEHeader header = new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM).contentType("JWT")
+        .keyID("Jwe").build();
+
+    assertEquals(RejectionReason.JWE_UNSUPPORTED, rejection(encrypt(header, token(c -> c), new DirectEncrypter(secret))));
+  }
+
+  @Test
+  @DisplayName("a JWE naming a kid with no decryption key (the signing kid included) is JWE_UNKNOWN_KID")
+  void jweUnknownKid() throws Exception {
+    verifier = jweVerifier();
+
+    assertEquals(RejectionReason.JWE_UNKNOWN_KID,
+        rejection(encrypt(jweHeader().keyID(KID).build(), token(c -> c), toJweKeyset())));
+  }
+
+  @Test
+  @DisplayName("RSA-OAEP-256 under an EC keyset's kid is JWE_KEY_MISMATCH")
+  void jweKeyMismatch() throws Exception {
+    verifier = jweVerifier();
+    JWEHeader header = new JWEHeader.Builder(JWEAlgorithm.RSA_OAEP_256, EncryptionMethod.A256GCM)
+        .contentType("JWT").keyID("Jwe").build();
+    JWEEncrypter rsa = new RSAEncrypter(new RSAKeyGenerator(2048).generate().toRSAPublicKey());
+
+    assertEquals(RejectionReason.JWE_KEY_MISMATCH, rejection(encrypt(header, token(c -> c), rsa)));
+  }
+
+  @Test
+  @DisplayName("a JWE encrypted to another key under the keyset's kid is JWE_UNDECRYPTABLE")
+  void jweUndecryptable() throws Exception {
+    verifier = jweVerifier();
+    JWEEncrypter stranger = new ECDHEncrypter(new ECKeyGenerator(Curve.P_256).generate().toECPublicKey());
+
+    assertEquals(RejectionReason.JWE_UNDECRYPTABLE, rejection(encrypt(jweHeader().build(), token(c -> c), stranger)));
+  }
+
+  @Test
+  @DisplayName("a JWE wrapping an expired token is EXPIRED: the inner token meets every usual rule")
+  void jweInnerExpired() throws Exception {
+    verifier = jweVerifier();
+    String inner = token(c -> c);
+    clock.advance(Duration.ofHours(3));
+
+    assertEquals(RejectionReason.EXPIRED, rejection(encrypt(jweHeader().build(), inner, toJweKeyset())));
   }
 }
