@@ -232,6 +232,22 @@ class BearerTest {
   }
 
   @Test
+  @DisplayName("a fourth part after the signature answers the generic 401, not JWTAuthHandler's 400")
+  void fourParts() {
+    assertRefused(token + ".e30", "malformed");
+  }
+
+  @Test
+  @DisplayName("two spaces after Bearer answer the generic 401, not JWTAuthHandler's 400")
+  void twoSpacesAfterScheme() {
+    double before = node.rejections("malformed");
+
+    assertInvalidToken(TestNode.get(node.api("/api/v1/userinfo"), "Authorization", "Bearer  " + token));
+
+    assertEquals(before + 1, node.rejections("malformed"));
+  }
+
+  @Test
   @DisplayName("garbage in place of a token is refused")
   void garbage() {
     assertRefused("not.a.token", "malformed");
