@@ -40,6 +40,7 @@ public final class ApiRoutes {
     router.post("/api/v1/auth/logout").handler(JsonContentType.required());
     router.route("/api/v1/*")
         .handler(JWTAuthHandler.create(new KeyRingJwtAuth(services.verifier())))
+        .handler(BearerRefusals::requireUser)
         .failureHandler(new BearerRefusals(services.verifier(), services.metrics()));
     router.get("/api/v1/userinfo").handler(new UserInfoHandler());
     router.post("/api/v1/auth/logout").handler(new LogoutHandler(services.revocations()));

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * did); a header our verifier would accept but {@code JWTAuthHandler} does not (a second space
  * after {@code Bearer}) is {@code malformed}.
  *
+ * <p>{@code JWTAuthHandler} also lets a CORS preflight ({@code OPTIONS} whose
+ * {@code Access-Control-Request-Headers} names {@code Authorization}) through without a user;
+ * {@link #requireUser} after it refuses that too, so every path under {@code /api/v1/} still
+ * needs a token and no unauthenticated request learns which paths and methods exist.
+ *
  * <p>Any other failure on these paths (a body too large, an error after authentication, when the
  * context already has a user) is not a refused token and goes on to the router's error handlers.
  */
@@ -40,6 +45,15 @@ final class BearerRefusals implements Handler<RoutingContext> {
   BearerRefusals(TokenVerifier verifier, NodeMetrics metrics) {
     this.verifier = verifier;
     this.metrics = metrics;
+  }
+
+  /** Goes after {@code JWTAuthHandler}: a request it let through without a user is refused. */
+  static void requireUser(RoutingContext ctx) {
+    if (ctx.user() == null) {
+      ctx.fail(401, new HttpException(401));
+    } else {
+      ctx.next();
+    }
   }
 
   @Override
