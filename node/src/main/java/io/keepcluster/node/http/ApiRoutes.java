@@ -3,6 +3,7 @@ package io.keepcluster.node.http;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.keys.KeyRing;
 import io.keepcluster.node.metrics.NodeMetrics;
+import io.keepcluster.node.tokens.KeyRingJwtAuth;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.tokens.TokenIssuer;
 import io.keepcluster.node.tokens.TokenVerifier;
@@ -12,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.JWTAuthHandler;
 import java.util.List;
 
 /** The API port's routes: login, the bearer-protected {@code /api/v1/**}, and the well-known documents. */
@@ -36,7 +38,10 @@ public final class ApiRoutes {
             services.hashing(), services.metrics(), services.config().dominoLoginDisabled()));
 
     router.post("/api/v1/auth/logout").handler(JsonContentType.required());
-    router.route("/api/v1/*").handler(new BearerAuthHandler(services.verifier(), services.metrics()));
+    router.route("/api/v1/*")
+        .handler(JWTAuthHandler.create(new KeyRingJwtAuth(services.verifier())))
+        .handler(BearerRefusals::requireUser)
+        .failureHandler(new BearerRefusals(services.verifier(), services.metrics()));
     router.get("/api/v1/userinfo").handler(new UserInfoHandler());
     router.post("/api/v1/auth/logout").handler(new LogoutHandler(services.revocations()));
 

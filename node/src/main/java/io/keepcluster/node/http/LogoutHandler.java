@@ -1,10 +1,11 @@
 package io.keepcluster.node.http;
 
 import io.keepcluster.node.tokens.Revocations;
-import io.keepcluster.node.tokens.VerifiedToken;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 
 /** {@code POST /api/v1/auth/logout} with {@code {"logout":"Yes"}}: the calling token stops working. */
 final class LogoutHandler implements Handler<RoutingContext> {
@@ -25,12 +26,12 @@ final class LogoutHandler implements Handler<RoutingContext> {
       ErrorResponses.send(ctx, 400, "expected {\"logout\":\"Yes\"}");
       return;
     }
-    VerifiedToken token = ctx.get(BearerAuthHandler.VERIFIED_TOKEN);
-    if (token.jwtId() == null) {
+    User user = ctx.user();
+    if (!(user.principal().getValue("jti") instanceof String jwtId)) {
       ErrorResponses.send(ctx, 400, "this token has no jti and cannot be logged out");
       return;
     }
-    revocations.revoke(token.jwtId(), token.expiresAt());
+    revocations.revoke(jwtId, Instant.ofEpochSecond(user.attributes().getLong("exp")));
     ErrorResponses.sendJson(ctx, 200, new JsonObject().put("status", 200).put("message", "Logged out"));
   }
 }

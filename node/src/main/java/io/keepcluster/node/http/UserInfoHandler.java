@@ -1,9 +1,9 @@
 package io.keepcluster.node.http;
 
-import com.nimbusds.jwt.JWTClaimsSet;
-import io.keepcluster.node.tokens.VerifiedToken;
+import io.keepcluster.node.tokens.KeyRingJwtAuth;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code GET /api/v1/userinfo}: who the caller is and which key vouched for them. */
@@ -11,21 +11,16 @@ final class UserInfoHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    VerifiedToken token = ctx.get(BearerAuthHandler.VERIFIED_TOKEN);
-    JWTClaimsSet claims = token.claims();
+    User user = ctx.user();
+    JsonObject claims = user.principal();
     JsonObject body = new JsonObject()
-        .put("sub", claims.getSubject())
-        .put("CN", claimOrSubject(claims))
-        .put("email", claims.getClaim("email"))
-        .put("scope", claims.getClaim("scope"))
-        .put("iss", claims.getIssuer())
-        .put("exp", claims.getExpirationTime().toInstant().getEpochSecond())
-        .put("verifiedBy", new JsonObject().put("kid", token.kid()).put("source", token.source().label()));
+        .put("sub", claims.getValue("sub"))
+        .put("CN", claims.getValue("CN", claims.getValue("sub")))
+        .put("email", claims.getValue("email"))
+        .put("scope", claims.getValue("scope"))
+        .put("iss", claims.getValue("iss"))
+        .put("exp", user.attributes().getValue("exp"))
+        .put("verifiedBy", user.attributes().getJsonObject(KeyRingJwtAuth.VERIFIED_BY));
     ErrorResponses.sendJson(ctx, 200, body);
-  }
-
-  private static Object claimOrSubject(JWTClaimsSet claims) {
-    Object cn = claims.getClaim("CN");
-    return cn != null ? cn : claims.getSubject();
   }
 }

@@ -9,6 +9,8 @@ import io.keepcluster.node.testing.MutableClock;
 import io.keepcluster.node.testing.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -229,6 +231,38 @@ class BearerTest {
     }
 
     assertRefused(forged, "bad_signature");
+  }
+
+  @Test
+  @DisplayName("a fourth part after the signature answers the generic 401, not JWTAuthHandler's 400")
+  void fourParts() {
+    assertRefused(token + ".e30", "malformed");
+  }
+
+  @Test
+  @DisplayName("two spaces after Bearer answer the generic 401, not JWTAuthHandler's 400")
+  void twoSpacesAfterScheme() {
+    double before = node.rejections("malformed");
+
+    assertInvalidToken(TestNode.get(node.api("/api/v1/userinfo"), "Authorization", "Bearer  " + token));
+
+    assertEquals(before + 1, node.rejections("malformed"));
+  }
+
+  @Test
+  @DisplayName("a CORS preflight naming Authorization still needs a token (JWTAuthHandler alone lets it through)")
+  void preflightNeedsToken() throws Exception {
+    HttpRequest preflight = HttpRequest.newBuilder(node.api("/api/v1/userinfo"))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", "https://evil.test")
+        .header("Access-Control-Request-Method", "GET")
+        .header("Access-Control-Request-Headers", "Authorization")
+        .build();
+    double before = node.rejections("missing");
+
+    assertInvalidToken(HttpClient.newHttpClient().send(preflight, HttpResponse.BodyHandlers.ofString()));
+
+    assertEquals(before + 1, node.rejections("missing"));
   }
 
   @Test

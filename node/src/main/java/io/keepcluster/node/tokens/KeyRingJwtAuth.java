@@ -1,0 +1,91 @@
+package io.keepcluster.node.tokens;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.CredentialValidationException;
+import io.vertx.ext.auth.authentication.Credentials;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import java.util.Set;
+
+/**
+ * The node's bearer check as a Vert.x Auth JWT {@link JWTAuth}, so {@code JWTAuthHandler} can
+ * guard routes with it. Every decision is {@link TokenVerifier}'s, against the live key ring:
+ * one key by kid, its algorithm pinned, no key means refused. Unlike vertx-auth's own provider
+ * there is no "no keys, so no signature check" mode, and nothing here signs.
+ *
+ * <p>A refusal fails the future with the {@link TokenRejectedException} itself, so whoever
+ * renders the 401 can count and log its {@link RejectionReason}. A verified token becomes a
+ * {@link User} laid out as vertx-auth-jwt 5 lays out its own: the claims in the principal (but
+ * {@code exp}, {@code iat}, {@code nbf}), the decoded token as attribute {@code accessToken}
+ * (the {@code rootClaim}), {@code exp}/{@code iat}/{@code nbf}/{@code sub} copied to the
+ * attributes; plus attribute {@value #VERIFIED_BY}: {@code {"kid","source"}} of the key that
+ * vouched for it.
+ */
+public final class KeyRingJwtAuth implements JWTAuth {
+
+  /** Attribute naming the key that verified the token: {@code {"kid": ..., "source": ...}}. */
+  public static final String VERIFIED_BY = "verifiedBy";
+
+  /** Claims vertx-auth-jwt keeps out of the principal (they are in the attributes). */
+  private static final Set<String> NOT_IN_PRINCIPAL = Set.of("access_token", "exp", "iat", "nbf");
+  private static final String[] COPIED_TO_ATTRIBUTES = {"exp", "iat", "nbf", "sub"};
+
+  private final TokenVerifier verifier;
+
+  public KeyRingJwtAuth(TokenVerifier verifier) {
+    this.verifier = verifier;
+  }
+
+  @Override
+  public Future<User> authenticate(Credentials credentials) {
+    if (!(credentials instanceof TokenCredentials token)) {
+      return Future.failedFuture(new CredentialValidationException("only bearer tokens are accepted"));
+    }
+    try {
+      return Future.succeededFuture(toUser(token.getToken(), verifier.verify(token.getToken())));
+    } catch (TokenRejectedException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * Always throws: tokens are issued by {@link TokenIssuer} with the cluster's one signing key
+   * (chosen by rule), never by a key picked at random as vertx-auth's {@code JWT.sign} would.
+   */
+  @Override
+  public String generateToken(JsonObject claims, JWTOptions options) {
+    throw new UnsupportedOperationException(
+        "the node's JWTAuth only verifies; tokens are issued by TokenIssuer");
+  }
+
+  @Override
+  public String generateToken(JsonObject claims) {
+    return generateToken(claims, null);
+  }
+
+  private static User toUser(String token, VerifiedToken verified) {
+    JsonObject claims = new JsonObject(verified.claims().toJSONObject());
+    User user = User.fromToken(token);
+    JsonObject principal = user.principal();
+    for (String name : claims.fieldNames()) {
+      if (!NOT_IN_PRINCIPAL.contains(name)) {
+        principal.put(name, claims.getValue(name));
+      }
+    }
+    JsonObject attributes = user.attributes();
+    attributes.put("accessToken", claims);
+    for (String name : COPIED_TO_ATTRIBUTES) {
+      if (claims.containsKey(name)) {
+        attributes.put(name, claims.getValue(name));
+      }
+    }
+    attributes.put("rootClaim", "accessToken");
+    attributes.put(VERIFIED_BY, new JsonObject()
+        .put("kid", verified.kid())
+        .put("source", verified.source().label()));
+    return user;
+  }
+}
