@@ -1,6 +1,7 @@
 package io.keepcluster.node.http;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.keepcluster.node.tokens.ExternalIdentity;
 import io.keepcluster.node.tokens.VerifiedToken;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -13,19 +14,21 @@ final class UserInfoHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     VerifiedToken token = ctx.get(BearerAuthHandler.VERIFIED_TOKEN);
     JWTClaimsSet claims = token.claims();
+    JsonObject verifiedBy = new JsonObject().put("kid", token.kid()).put("source", token.source().label());
+    token.external().ifPresent(external -> verifiedBy.put("provider", external.provider()));
     JsonObject body = new JsonObject()
         .put("sub", claims.getSubject())
-        .put("CN", claimOrSubject(claims))
+        .put("CN", token.external().map(ExternalIdentity::user).orElseGet(() -> claimOrSubject(claims)))
         .put("email", claims.getClaim("email"))
-        .put("scope", claims.getClaim("scope"))
+        .put("scope", token.external().<Object>map(ExternalIdentity::scope).orElseGet(() -> claims.getClaim("scope")))
         .put("iss", claims.getIssuer())
         .put("exp", claims.getExpirationTime().toInstant().getEpochSecond())
-        .put("verifiedBy", new JsonObject().put("kid", token.kid()).put("source", token.source().label()));
+        .put("verifiedBy", verifiedBy);
     ErrorResponses.sendJson(ctx, 200, body);
   }
 
-  private static Object claimOrSubject(JWTClaimsSet claims) {
+  private static String claimOrSubject(JWTClaimsSet claims) {
     Object cn = claims.getClaim("CN");
-    return cn != null ? cn : claims.getSubject();
+    return cn != null ? String.valueOf(cn) : claims.getSubject();
   }
 }

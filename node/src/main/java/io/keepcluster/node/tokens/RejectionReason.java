@@ -23,7 +23,13 @@ public enum RejectionReason {
   WRONG_ISSUER,
   WRONG_AUDIENCE,
   KEY_RETIRED,
-  REVOKED;
+  REVOKED,
+  /** A provider token whose alg is outside that provider's {@code algorithm} allow-list. */
+  ALGORITHM_NOT_ALLOWED,
+  /** The token's iss names a provider configured with {@code "active": false}. */
+  PROVIDER_INACTIVE,
+  /** A provider token without the claim that names its user. */
+  NO_IDENTITY;
 
   public String code() {
     return name().toLowerCase(java.util.Locale.ROOT);
