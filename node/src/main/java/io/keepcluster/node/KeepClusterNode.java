@@ -4,6 +4,7 @@ import io.keepcluster.node.cluster.ClusterTopology;
 import io.keepcluster.node.config.ConfigException;
 import io.keepcluster.node.config.ConfigLoader;
 import io.keepcluster.node.config.ConfigRecheck;
+import io.keepcluster.node.config.DominoLoginSwitch;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.health.HealthReporter;
 import io.keepcluster.node.health.HealthRoutes;
@@ -129,7 +130,8 @@ public final class KeepClusterNode {
       LOG.error("event=node_start_failed node={} reason=\"cannot join the cluster: {}\"", identity.id(), e.toString());
       return Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e));
     }
-    ConfigRecheck configRecheck = new ConfigRecheck(settings.loader(), config, problems);
+    DominoLoginSwitch dominoLogin = new DominoLoginSwitch(config.dominoLoginDisabled());
+    ConfigRecheck configRecheck = new ConfigRecheck(settings.loader(), config, problems, dominoLogin);
     KeysetWatcher watcher = new KeysetWatcher(new KeysetScanner(config.configDir()),
         topology.keysetSink().andThen(scan -> configRecheck.run()), WATCH_DEBOUNCE, RESCAN_EVERY,
         problems, KeysetWatcher.DEFAULT_SCAN_BOUND);
@@ -190,7 +192,7 @@ public final class KeepClusterNode {
         new TokenIssuer(keyRing, config.tokens(), clock),
         new TokenVerifier(keyRing, config.tokens(), revocations, clock, new ProviderTokenVerifier(
             providers, new TokenChecks(config.tokens(), revocations, clock))),
-        logins, revocations, hashingPool, metrics);
+        logins, revocations, hashingPool, metrics, dominoLogin);
     ManagementAccounts accounts = new ManagementAccounts(config.managementAccounts(), hasher,
         topology.managementLockouts());
     ManagementRoutes.Services management = new ManagementRoutes.Services(accounts, hashingPool, health,
