@@ -63,8 +63,10 @@ public class ProviderBenchmark {
   public int providers;
 
   private ProviderRegistry registry;
+  private ProviderTokenVerifier providerVerifier;
   private TokenVerifier verifier;
   private String token;
+  private String issuer;
 
   @Setup
   public void setUp() throws Exception {
@@ -84,10 +86,11 @@ public class ProviderBenchmark {
     LocalRevocations revocations = new LocalRevocations(clock);
     EphemeralKey ephemeral = EphemeralKey.create("bench", settings.issuer(), new SecureRandom());
     KeyRing ring = new KeyRing(new KeyRingSnapshot(ephemeral.signing(), List.of(ephemeral.verifying())));
-    verifier = new TokenVerifier(ring, settings, revocations, clock,
-        new ProviderTokenVerifier(registry, new TokenChecks(settings, revocations, clock)));
+    providerVerifier = new ProviderTokenVerifier(registry, new TokenChecks(settings, revocations, clock));
+    verifier = new TokenVerifier(ring, settings, revocations, clock, providerVerifier);
 
     int n = providers - 1;
+    issuer = "https://idp" + n + ".example";
     Instant now = Instant.now();
     SignedJWT jwt = new SignedJWT(
         new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("kid-" + n).type(JOSEObjectType.JWT).build(),
@@ -103,6 +106,12 @@ public class ProviderBenchmark {
   @TearDown
   public void tearDown() {
     registry.close();
+  }
+
+  /** The provider choice alone: is this {@code iss} a provider's (one map lookup)? */
+  @Benchmark
+  public boolean providerChoice() {
+    return providerVerifier.owns(issuer);
   }
 
   @Benchmark
