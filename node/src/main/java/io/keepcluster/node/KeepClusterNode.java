@@ -1,8 +1,10 @@
 package io.keepcluster.node;
 
 import io.keepcluster.node.cluster.ClusterTopology;
+import io.keepcluster.node.config.ConfigException;
 import io.keepcluster.node.config.ConfigLoader;
 import io.keepcluster.node.config.ConfigRecheck;
+import io.keepcluster.node.config.DominoLoginSwitch;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.health.HealthReporter;
 import io.keepcluster.node.health.HealthRoutes;
@@ -25,8 +27,14 @@ import io.keepcluster.node.management.ManagementAccounts;
 import io.keepcluster.node.management.ManagementRoutes;
 import io.keepcluster.node.metrics.MetricsRoutes;
 import io.keepcluster.node.metrics.NodeMetrics;
+import io.keepcluster.node.providers.ProviderConfigParser;
+import io.keepcluster.node.providers.ProviderRegistry;
+import io.keepcluster.node.providers.ProviderTokenVerifier;
+import io.keepcluster.node.providers.RefreshRules;
+import io.keepcluster.node.status.KeyStatusSource;
 import io.keepcluster.node.tokens.JweUnwrapper;
 import io.keepcluster.node.tokens.Revocations;
+import io.keepcluster.node.tokens.TokenChecks;
 import io.keepcluster.node.tokens.TokenIssuer;
 import io.keepcluster.node.tokens.TokenVerifier;
 import io.keepcluster.node.topology.Topology;
@@ -41,6 +49,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.security.SecureRandom;
@@ -76,6 +85,7 @@ public final class KeepClusterNode {
   private final KeysetWatcher watcher;
   private final Topology topology;
   private final Readiness readiness;
+  private final ProviderRegistry providers;
 
   /** The {@code /health} problem key of a missing {@code publicUrl}. */
   static final String PUBLIC_URL_PROBLEM = "publicUrl";
@@ -87,8 +97,9 @@ public final class KeepClusterNode {
   private static final Duration PROBLEM_GRACE = Duration.ofSeconds(2);
 
   private KeepClusterNode(Vertx vertx, NodeIdentity identity, BoundPorts ports, HealthReporter health,
-      KeysetWatcher watcher, Topology topology, Readiness readiness) {
+      KeysetWatcher watcher, Topology topology, Readiness readiness, ProviderRegistry providers) {
     this.vertx = vertx;
+    this.providers = providers;
     this.readiness = readiness;
     this.watcher = watcher;
     this.topology = topology;
@@ -120,7 +131,8 @@ public final class KeepClusterNode {
       LOG.error("event=node_start_failed node={} reason=\"cannot join the cluster: {}\"", identity.id(), e.toString());
       return Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e));
     }
-    ConfigRecheck configRecheck = new ConfigRecheck(settings.loader(), config, problems);
+    DominoLoginSwitch dominoLogin = new DominoLoginSwitch(config.dominoLoginDisabled());
+    ConfigRecheck configRecheck = new ConfigRecheck(settings.loader(), config, problems, dominoLogin);
     KeysetWatcher watcher = new KeysetWatcher(new KeysetScanner(config.configDir()),
         topology.keysetSink().andThen(scan -> configRecheck.run()), WATCH_DEBOUNCE, RESCAN_EVERY,
         problems, KeysetWatcher.DEFAULT_SCAN_BOUND);
@@ -151,15 +163,38 @@ public final class KeepClusterNode {
     Readiness readiness = new Readiness();
     HealthReporter health = new HealthReporter(identity.id(), identity.version(), keyRing,
         ephemeral.kid(), topology.clusterView(), problems, readiness);
-    health.keyStatus(keysets);
+    ProviderRegistry providers;
+    try {
+      providers = ProviderRegistry.start(
+          ProviderConfigParser.parse(config.configDir(), config.raw().getValue("jwt")), vertx, clock,
+          RefreshRules.DEFAULT);
+    } catch (ConfigException e) {
+      // Checked when the config was parsed; only a key file changed in between gets here.
+      watcher.close();
+      topology.close();
+      vertx.close();
+      return Future.failedFuture(new IllegalStateException(e.getMessage(), e));
+    }
+    health.keyStatus(new KeyStatusSource() {
+      @Override
+      public JsonArray keysets() {
+        return keysets.keysets();
+      }
+
+      @Override
+      public JsonArray providers() {
+        return providers.health();
+      }
+    });
     metrics.watch(topology.clusterView(), keysets);
 
     Revocations revocations = topology.revocations();
     ApiRoutes.Services services = new ApiRoutes.Services(config, keyRing,
         new TokenIssuer(keyRing, config.tokens(), clock),
         new TokenVerifier(keyRing, config.tokens(), revocations, clock,
-            new JweUnwrapper(keysets::decryptionKey)),
-        logins, revocations, hashingPool, metrics);
+            new JweUnwrapper(keysets::decryptionKey), new ProviderTokenVerifier(
+                providers, new TokenChecks(config.tokens(), revocations, clock))),
+        logins, revocations, hashingPool, metrics, dominoLogin);
     ManagementAccounts accounts = new ManagementAccounts(config.managementAccounts(), hasher,
         topology.managementLockouts());
     ManagementRoutes.Services management = new ManagementRoutes.Services(accounts, hashingPool, health,
@@ -183,13 +218,15 @@ public final class KeepClusterNode {
               + " rollover_lead_s={}", identity.id(), identity.version(), ports.announcement(),
               keyRing.current().signer().kid(), topology.clusterView().members(),
               config.tokens().issuer(), config.rolloverLead().toSeconds());
-          return new KeepClusterNode(vertx, identity, ports, health, watcher, topology, readiness);
+          return new KeepClusterNode(vertx, identity, ports, health, watcher, topology, readiness,
+              providers);
         })
         .onFailure(failure -> LOG.error("event=node_start_failed node={} reason=\"{}\"",
             identity.id(), failure.toString()))
         .recover(failure -> {
           // Completing on a closed Vert.x would lose the failure: hand it over first, then close.
           watcher.close();
+          providers.close();
           topology.close();
           vertx.close();
           return Future.failedFuture(failure);
@@ -233,6 +270,7 @@ public final class KeepClusterNode {
     // Not ready first, so a load balancer polling /health/ready stops sending traffic.
     readiness.markNotReady();
     watcher.close();
+    providers.close();
     return vertx.close().eventually(() -> {
       topology.close();
       return Future.succeededFuture();

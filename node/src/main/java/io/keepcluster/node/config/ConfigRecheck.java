@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Re-reads the effective configuration after the folder changed. The running node keeps the
  * configuration it started with (ports and lifetimes are not swapped under live connections): a
  * new configuration that is invalid is reported in {@code /health}, and a valid one that differs
- * is logged as waiting for a restart.
+ * is logged as waiting for a restart. The one exception is {@code disableDominoLogin}, applied at
+ * once through the {@link DominoLoginSwitch}.
  */
 public final class ConfigRecheck implements Runnable {
 
@@ -27,11 +28,18 @@ public final class ConfigRecheck implements Runnable {
   private final Path dir;
   private final Problems problems;
   private final JsonObject running;
+  private final DominoLoginSwitch dominoLogin;
   private JsonObject lastSeen;
   private String lastStamp = "";
 
   public ConfigRecheck(ConfigLoader loader, NodeConfig running, Problems problems) {
+    this(loader, running, problems, new DominoLoginSwitch(running.dominoLoginDisabled()));
+  }
+
+  public ConfigRecheck(ConfigLoader loader, NodeConfig running, Problems problems,
+      DominoLoginSwitch dominoLogin) {
     this.loader = loader;
+    this.dominoLogin = dominoLogin;
     this.dir = running.configDir();
     this.problems = problems;
     this.running = running.raw();
@@ -50,13 +58,24 @@ public final class ConfigRecheck implements Runnable {
       problems.clear(PROBLEM_KEY);
       if (!Objects.equals(next.raw(), lastSeen)) {
         lastSeen = next.raw();
-        if (!Objects.equals(next.raw(), running)) {
+        if (next.dominoLoginDisabled() != dominoLogin.getAsBoolean()) {
+          dominoLogin.apply(next);
+          LOG.info("event=config_applied dir={} key={} value={}", dir, DominoLoginSwitch.KEY,
+              next.dominoLoginDisabled());
+        }
+        if (!Objects.equals(withoutHotKeys(next.raw()), withoutHotKeys(running))) {
           LOG.warn("event=config_changed dir={} action=restart_to_apply", dir);
         }
       }
     } catch (ConfigException e) {
       problems.report(PROBLEM_KEY, e.getMessage() + " (the node keeps running with its last good configuration)");
     }
+  }
+
+  private static JsonObject withoutHotKeys(JsonObject raw) {
+    JsonObject copy = raw.copy();
+    copy.remove(DominoLoginSwitch.KEY);
+    return copy;
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.keepcluster.node.config;
 
+import io.keepcluster.node.providers.ProviderConfig;
+import io.keepcluster.node.providers.ProviderConfigParser;
 import io.keepcluster.shared.cluster.ClusterSecret;
 import io.keepcluster.shared.cluster.WeakSecretException;
 import io.vertx.core.json.JsonArray;
@@ -49,6 +51,8 @@ public final class NodeConfigParser {
         positiveInt(lockoutJson, "lockout.attempts", "attempts"),
         Duration.ofMinutes(positiveInt(lockoutJson, "lockout.minutes", "minutes")));
 
+    checkProviders(configDir, raw, tokens.issuer());
+
     Object disabled = raw.getValue("disableDominoLogin");
     if (!(disabled instanceof Boolean)) {
       throw new ConfigException("disableDominoLogin must be true or false");
@@ -57,6 +61,21 @@ public final class NodeConfigParser {
         rolloverLead, lockout, cluster, object(raw, "managementAccounts").copy(),
         http(object(raw, "http")), login(object(raw, "login"), Runtime.getRuntime().availableProcessors()),
         raw.copy());
+  }
+
+  /**
+   * The {@code jwt} section is parsed here too, so a broken provider stops the start and is
+   * reported by the reload check, like every other key. A provider may not claim the cluster's own
+   * issuer: its tokens would then be taken for the cluster's.
+   */
+  private static void checkProviders(Path configDir, JsonObject raw, String clusterIssuer)
+      throws ConfigException {
+    for (ProviderConfig provider : ProviderConfigParser.parse(configDir, raw.getValue("jwt"))) {
+      if (provider.issuer().equals(clusterIssuer)) {
+        throw new ConfigException("jwt." + provider.name() + ".iss " + clusterIssuer
+            + " is this cluster's own issuer: a provider needs an issuer of its own");
+      }
+    }
   }
 
   private static HttpLimits http(JsonObject json) throws ConfigException {

@@ -1,5 +1,6 @@
 package io.keepcluster.node.http;
 
+import io.keepcluster.node.config.DominoLoginSwitch;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.keys.KeyRing;
 import io.keepcluster.node.metrics.NodeMetrics;
@@ -26,7 +27,8 @@ public final class ApiRoutes {
 
   public record Services(
       NodeConfig config, KeyRing keyRing, TokenIssuer issuer, TokenVerifier verifier,
-      LoginService logins, Revocations revocations, HashingPool hashing, NodeMetrics metrics) {}
+      LoginService logins, Revocations revocations, HashingPool hashing, NodeMetrics metrics,
+      DominoLoginSwitch dominoLogin) {}
 
   public static Router create(Vertx vertx, Services services) {
     Router router = Router.router(vertx);
@@ -35,7 +37,7 @@ public final class ApiRoutes {
     // Content-Type first: a request the endpoint cannot read costs no token check and no hash.
     router.post("/api/v1/auth").handler(JsonContentType.required())
         .handler(new LoginHandler(services.logins(), services.issuer(), services.config().tokens(),
-            services.hashing(), services.metrics(), services.config().dominoLoginDisabled()));
+            services.hashing(), services.metrics(), services.dominoLogin()));
 
     router.post("/api/v1/auth/logout").handler(JsonContentType.required());
     BearerRefusals refusals = new BearerRefusals(services.verifier(), services.metrics());

@@ -15,6 +15,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /** {@code POST /api/v1/auth}: DRAPI's login, answering with its response shape. */
 final class LoginHandler implements Handler<RoutingContext> {
@@ -26,10 +27,10 @@ final class LoginHandler implements Handler<RoutingContext> {
   private final TokenSettings settings;
   private final HashingPool hashing;
   private final NodeMetrics metrics;
-  private final boolean disabled;
+  private final BooleanSupplier disabled;
 
   LoginHandler(LoginService logins, TokenIssuer issuer, TokenSettings settings,
-      HashingPool hashing, NodeMetrics metrics, boolean disabled) {
+      HashingPool hashing, NodeMetrics metrics, BooleanSupplier disabled) {
     this.logins = logins;
     this.issuer = issuer;
     this.settings = settings;
@@ -40,7 +41,7 @@ final class LoginHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (disabled) {
+    if (disabled.getAsBoolean()) {
       ErrorResponses.send(ctx, 403, "Domino login is disabled on this cluster (disableDominoLogin);"
           + " use a token from a configured identity provider");
       return;

@@ -13,11 +13,12 @@ final class UserInfoHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     User user = ctx.user();
     JsonObject claims = user.principal();
+    JsonObject external = user.attributes().getJsonObject(KeyRingJwtAuth.IDENTITY);
     JsonObject body = new JsonObject()
         .put("sub", claims.getValue("sub"))
-        .put("CN", claims.getValue("CN", claims.getValue("sub")))
+        .put("CN", external != null ? external.getValue("user") : claims.getValue("CN", claims.getValue("sub")))
         .put("email", claims.getValue("email"))
-        .put("scope", claims.getValue("scope"))
+        .put("scope", external != null ? external.getValue("scope") : claims.getValue("scope"))
         .put("iss", claims.getValue("iss"))
         .put("exp", user.attributes().getValue("exp"))
         .put("verifiedBy", user.attributes().getJsonObject(KeyRingJwtAuth.VERIFIED_BY));

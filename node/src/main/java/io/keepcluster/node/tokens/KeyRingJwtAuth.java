@@ -28,6 +28,8 @@ public final class KeyRingJwtAuth implements JWTAuth {
 
   /** Attribute naming the key that verified the token: {@code {"kid": ..., "source": ...}}. */
   public static final String VERIFIED_BY = "verifiedBy";
+  /** Attribute of a provider token: {@code {"user","scope"}} as its provider's claim mapping says. */
+  public static final String IDENTITY = "externalIdentity";
 
   /** Claims vertx-auth-jwt keeps out of the principal (they are in the attributes). */
   private static final Set<String> NOT_IN_PRINCIPAL = Set.of("access_token", "exp", "iat", "nbf");
@@ -83,9 +85,13 @@ public final class KeyRingJwtAuth implements JWTAuth {
       }
     }
     attributes.put("rootClaim", "accessToken");
-    attributes.put(VERIFIED_BY, new JsonObject()
-        .put("kid", verified.kid())
-        .put("source", verified.source().label()));
+    JsonObject verifiedBy = new JsonObject().put("kid", verified.kid()).put("source", verified.source().label());
+    verified.external().ifPresent(external -> {
+      // A provider's user and scope come from its claim mapping (userIdentifier, scope or scp).
+      verifiedBy.put("provider", external.provider());
+      attributes.put(IDENTITY, new JsonObject().put("user", external.user()).put("scope", external.scope()));
+    });
+    attributes.put(VERIFIED_BY, verifiedBy);
     return user;
   }
 }

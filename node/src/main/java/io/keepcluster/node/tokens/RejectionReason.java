@@ -34,7 +34,13 @@ public enum RejectionReason {
   /** A JWE whose alg is not the one its kid's key type allows (RSA-OAEP-256 to an EC keyset...). */
   JWE_KEY_MISMATCH,
   /** A JWE that does not decrypt with its kid's key: tampered, or encrypted to another key. */
-  JWE_UNDECRYPTABLE;
+  JWE_UNDECRYPTABLE,
+  /** A provider token whose alg is outside that provider's {@code algorithm} allow-list. */
+  ALGORITHM_NOT_ALLOWED,
+  /** The token's iss names a provider configured with {@code "active": false}. */
+  PROVIDER_INACTIVE,
+  /** A provider token without the claim that names its user. */
+  NO_IDENTITY;
 
   public String code() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -1,7 +1,5 @@
 package io.keepcluster.node.tokens;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWT;
@@ -13,12 +11,9 @@ import io.keepcluster.node.keys.EcdsaLowS;
 import io.keepcluster.node.keys.KeyRing;
 import io.keepcluster.node.keys.KeySource;
 import io.keepcluster.node.keys.VerifyingCredential;
-import io.keepcluster.node.logging.LogSafe;
 import java.text.ParseException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 
 /**
@@ -37,22 +32,37 @@ public final class TokenVerifier {
 
   private final KeyRing keyRing;
   private final TokenSettings settings;
-  private final Revocations revocations;
-  private final Clock clock;
+  private final TokenChecks checks;
+  private final ExternalIssuers external;
   private final JweUnwrapper jwe;
 
   /** A verifier of signed tokens only: a JWE is refused (ENCRYPTED_UNSUPPORTED). */
   public TokenVerifier(KeyRing keyRing, TokenSettings settings, Revocations revocations, Clock clock) {
-    this(keyRing, settings, revocations, clock, JweUnwrapper.disabled());
+    this(keyRing, settings, revocations, clock, JweUnwrapper.disabled(), ExternalIssuers.NONE);
   }
 
   /** A verifier that first decrypts JWEs with {@code jwe}, then verifies their inner token. */
   public TokenVerifier(KeyRing keyRing, TokenSettings settings, Revocations revocations, Clock clock,
       JweUnwrapper jwe) {
+    this(keyRing, settings, revocations, clock, jwe, ExternalIssuers.NONE);
+  }
+
+  /** @param external providers whose tokens are theirs to verify, chosen by {@code iss} */
+  public TokenVerifier(KeyRing keyRing, TokenSettings settings, Revocations revocations, Clock clock,
+      ExternalIssuers external) {
+    this(keyRing, settings, revocations, clock, JweUnwrapper.disabled(), external);
+  }
+
+  /**
+   * @param jwe decrypts JWE bearers before anything else (issue 10)
+   * @param external providers whose tokens are theirs to verify, chosen by {@code iss}
+   */
+  public TokenVerifier(KeyRing keyRing, TokenSettings settings, Revocations revocations, Clock clock,
+      JweUnwrapper jwe, ExternalIssuers external) {
     this.keyRing = keyRing;
     this.settings = settings;
-    this.revocations = revocations;
-    this.clock = clock;
+    this.checks = new TokenChecks(settings, revocations, clock);
+    this.external = external;
     this.jwe = jwe;
   }
 
@@ -88,25 +98,30 @@ public final class TokenVerifier {
   }
 
   private VerifiedToken verify(SignedJWT jwt, JWSHeader header) throws TokenRejectedException {
-    checkHeader(header);
+    TokenChecks.checkHeader(header);
+    // Dispatch: a token whose iss names an external provider is that provider's alone to verify
+    // (one map lookup); every other token is the cluster's own.
+    JWTClaimsSet unverified = TokenChecks.claims(jwt);
+    if (external.owns(unverified.getIssuer())) {
+      return external.verify(jwt, header, unverified);
+    }
+    return verifyOwn(jwt, header);
+  }
+
+  private VerifiedToken verifyOwn(SignedJWT jwt, JWSHeader header) throws TokenRejectedException {
     VerifyingCredential key = keyRing.current().verifier(header.getKeyID())
         .orElseThrow(() -> new TokenRejectedException(RejectionReason.UNKNOWN_KID,
             "no key with this kid"));
-    if (!key.algorithm().equals(header.getAlgorithm())) {
-      throw new TokenRejectedException(RejectionReason.ALGORITHM_MISMATCH,
-          "token alg " + LogSafe.value(String.valueOf(header.getAlgorithm())) + " is not the key's alg " + key.algorithm());
-    }
+    TokenChecks.checkAlgorithm(header, key);
     if (EcdsaLowS.isHighS(key.algorithm(), jwt.getSignature().decode())) {
       throw new TokenRejectedException(RejectionReason.HIGH_S_SIGNATURE,
           "ECDSA signature with S above n/2 (the other spelling of a signature) is refused");
     }
-    checkSignature(jwt, key);
-    JWTClaimsSet claims = claims(jwt);
-    Instant expiry = checkTimes(claims, key);
+    TokenChecks.checkSignature(jwt, key);
+    JWTClaimsSet claims = TokenChecks.claims(jwt);
+    Instant expiry = checks.checkTimes(claims, key);
     checkIssuerAndAudience(claims, key);
-    if (revocations.isRevoked(claims.getJWTID())) {
-      throw new TokenRejectedException(RejectionReason.REVOKED, "token was logged out");
-    }
+    checks.checkNotRevoked(claims);
     return new VerifiedToken(claims, key.kid(), key.source(), expiry);
   }
 
@@ -125,80 +140,6 @@ public final class TokenVerifier {
           "encrypted tokens are not accepted here");
     }
     throw new TokenRejectedException(RejectionReason.UNSIGNED, "unsigned tokens (alg none) are refused");
-  }
-
-  /**
-   * Keys embedded in the header would let the token vouch for itself; critical extensions we do
-   * not understand must be refused (RFC 7515 section 4.1.11).
-   */
-  private static void checkHeader(JWSHeader header) throws TokenRejectedException {
-    if (header.getJWK() != null || header.getJWKURL() != null || header.getX509CertURL() != null
-        || header.getX509CertChain() != null) {
-      throw new TokenRejectedException(RejectionReason.EMBEDDED_KEY,
-          "tokens naming their own key (jwk, jku, x5u, x5c) are refused");
-    }
-    // CanonicalCompactForm refuses crit first (empty, malformed, or naming what we do not
-    // understand); this stays as the last line of defence.
-    if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-      throw new TokenRejectedException(RejectionReason.UNKNOWN_CRITICAL_HEADER,
-          "unsupported critical header");
-    }
-    JOSEObjectType type = header.getType();
-    if (type != null && !JOSEObjectType.JWT.equals(type)) {
-      throw new TokenRejectedException(RejectionReason.MALFORMED, "typ must be JWT");
-    }
-  }
-
-  private static void checkSignature(SignedJWT jwt, VerifyingCredential key)
-      throws TokenRejectedException {
-    boolean valid;
-    try {
-      valid = jwt.verify(key.verifier());
-    } catch (JOSEException | IllegalStateException e) {
-      valid = false;
-    }
-    if (!valid) {
-      throw new TokenRejectedException(RejectionReason.BAD_SIGNATURE, "signature does not verify");
-    }
-  }
-
-  private static JWTClaimsSet claims(SignedJWT jwt) throws TokenRejectedException {
-    try {
-      return jwt.getJWTClaimsSet();
-    } catch (ParseException e) {
-      throw new TokenRejectedException(RejectionReason.MALFORMED, "claims are not a JSON object");
-    }
-  }
-
-  private Instant checkTimes(JWTClaimsSet claims, VerifyingCredential key)
-      throws TokenRejectedException {
-    Instant now = clock.instant();
-    Duration leeway = settings.leeway();
-    Date exp = claims.getExpirationTime();
-    if (exp == null) {
-      throw new TokenRejectedException(RejectionReason.MALFORMED, "exp is required");
-    }
-    Instant expiry = exp.toInstant();
-    if (now.isAfter(expiry.plus(leeway))) {
-      throw new TokenRejectedException(RejectionReason.EXPIRED, "token expired");
-    }
-    Date nbf = claims.getNotBeforeTime();
-    if (nbf != null && nbf.toInstant().isAfter(now.plus(leeway))) {
-      throw new TokenRejectedException(RejectionReason.NOT_YET_VALID, "token not valid yet (nbf)");
-    }
-    Date iat = claims.getIssueTime();
-    if (iat != null && iat.toInstant().isAfter(now.plus(leeway))) {
-      throw new TokenRejectedException(RejectionReason.ISSUED_IN_FUTURE, "iat is in the future");
-    }
-    Instant start = iat != null ? iat.toInstant() : nbf != null ? nbf.toInstant() : now;
-    if (Duration.between(start, expiry).compareTo(settings.maxDuration()) > 0) {
-      throw new TokenRejectedException(RejectionReason.LIFETIME_TOO_LONG,
-          "token lifetime exceeds maxJwtDuration");
-    }
-    if (key.verifyUntil().isPresent() && now.isAfter(key.verifyUntil().get())) {
-      throw new TokenRejectedException(RejectionReason.KEY_RETIRED, "key " + key.kid() + " is retired");
-    }
-    return expiry;
   }
 
   /**

@@ -21,6 +21,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSAEncrypter;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
@@ -30,6 +31,7 @@ import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
 import io.keepcluster.node.config.TokenSettings;
 import io.keepcluster.node.keys.DecryptionKey;
 import io.keepcluster.node.keys.EphemeralKey;
@@ -48,6 +50,10 @@ import io.keepcluster.shared.keys.KeysetLoader;
 import io.keepcluster.shared.keys.KeysetName;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.keepcluster.node.providers.ProviderConfig;
+import io.keepcluster.node.providers.ProviderRegistry;
+import io.keepcluster.node.providers.ProviderTokenVerifier;
+import io.keepcluster.node.providers.RefreshRules;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -590,6 +596,88 @@ class TokenVerifierTest {
         .issueTime(Date.from(NOW.minusSeconds(120)))));
 
     assertEquals(RejectionReason.BAD_SIGNATURE, rejection(token));
+  }
+
+  // ---- Provider tokens: the dispatch by iss, and the rules only providers have ----
+
+  private static final String PROVIDER_ISS = "https://idp.example";
+  private static final String RETIRED_ISS = "https://retired.example";
+
+  /** A verifier with two static-key providers: {@code idp} (RS256, userIdentifier email) and an inactive one. */
+  private TokenVerifier withProviders(RSAKey providerKey) throws Exception {
+    ProviderConfig.StaticKey key = new ProviderConfig.StaticKey("p1", providerKey.toRSAPublicKey(), "p1.pem");
+    ProviderConfig idp = new ProviderConfig("idp", true, key, PROVIDER_ISS, List.of("api://keep"),
+        List.of(JWSAlgorithm.RS256), Optional.of("email"));
+    ProviderConfig retired = new ProviderConfig("retired", false, key, RETIRED_ISS,
+        List.of("api://keep"), List.of(JWSAlgorithm.RS256), Optional.empty());
+    ProviderRegistry registry = ProviderRegistry.start(List.of(idp, retired), null, clock,
+        RefreshRules.DEFAULT);
+    SigningCredential signing = new SigningCredential(KID, JWSAlgorithm.HS256,
+        new com.nimbusds.jose.crypto.MACSigner(secret), ISSUER);
+    KeyRing ring = new KeyRing(new KeyRingSnapshot(signing, List.of(credential(KID, Optional.empty()))));
+    return new TokenVerifier(ring, SETTINGS, revocations, clock,
+        new ProviderTokenVerifier(registry, new TokenChecks(SETTINGS, revocations, clock)));
+  }
+
+  private static String providerToken(RSAKey key, JWSAlgorithm alg, UnaryOperator<JWTClaimsSet.Builder> edit)
+      throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).keyID("p1").build(),
+        edit.apply(claims().issuer(PROVIDER_ISS).audience("api://keep").claim("email", "al@idp.example"))
+            .build());
+    jwt.sign(new RSASSASigner(key));
+    return jwt.serialize();
+  }
+
+  @Test
+  @DisplayName("a provider token is verified by the provider its iss names, and says so")
+  void providerToken() throws Exception {
+    RSAKey key = new RSAKeyGenerator(2048).generate();
+    verifier = withProviders(key);
+
+    VerifiedToken verified = verifier.verify(providerToken(key, JWSAlgorithm.RS256, c -> c));
+
+    assertEquals(KeySource.PROVIDER, verified.source());
+    assertEquals(new ExternalIdentity("idp", "al@idp.example", "MAIL"), verified.external().orElseThrow());
+  }
+
+  @Test
+  @DisplayName("a provider token whose alg is outside the provider's allow-list is ALGORITHM_NOT_ALLOWED")
+  void providerAlgorithmNotAllowed() throws Exception {
+    RSAKey key = new RSAKeyGenerator(2048).generate();
+    verifier = withProviders(key);
+
+    assertEquals(RejectionReason.ALGORITHM_NOT_ALLOWED,
+        rejection(providerToken(key, JWSAlgorithm.PS256, c -> c)));
+  }
+
+  @Test
+  @DisplayName("a token of an inactive provider is PROVIDER_INACTIVE")
+  void providerInactive() throws Exception {
+    RSAKey key = new RSAKeyGenerator(2048).generate();
+    verifier = withProviders(key);
+
+    assertEquals(RejectionReason.PROVIDER_INACTIVE,
+        rejection(providerToken(key, JWSAlgorithm.RS256, c -> c.issuer(RETIRED_ISS))));
+  }
+
+  @Test
+  @DisplayName("a provider token without the userIdentifier claim is NO_IDENTITY")
+  void providerNoIdentity() throws Exception {
+    RSAKey key = new RSAKeyGenerator(2048).generate();
+    verifier = withProviders(key);
+
+    assertEquals(RejectionReason.NO_IDENTITY,
+        rejection(providerToken(key, JWSAlgorithm.RS256, c -> c.claim("email", null))));
+  }
+
+  @Test
+  @DisplayName("a provider's key never vouches for the cluster's issuer: such a token is UNKNOWN_KID")
+  void providerKeyCannotClaimClusterIssuer() throws Exception {
+    RSAKey key = new RSAKeyGenerator(2048).generate();
+    verifier = withProviders(key);
+
+    assertEquals(RejectionReason.UNKNOWN_KID,
+        rejection(providerToken(key, JWSAlgorithm.RS256, c -> c.issuer(ISSUER))));
   }
 
   @Test
