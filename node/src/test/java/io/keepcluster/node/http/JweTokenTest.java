@@ -1,6 +1,5 @@
 package io.keepcluster.node.http;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.nimbusds.jose.CompressionAlgorithm;
@@ -23,10 +22,8 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.keepcluster.node.testing.Jwts;
 import io.keepcluster.node.testing.TestNode;
-import io.keepcluster.shared.keys.KeyAlgorithmSpec;
+import io.keepcluster.node.testing.TwoKeysetNode;
 import io.keepcluster.shared.keys.KeysetFiles;
-import io.keepcluster.shared.keys.KeysetGenerator;
-import io.keepcluster.shared.keys.KeysetName;
 import io.keepcluster.shared.keys.PemKeys;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -36,11 +33,7 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -67,39 +60,26 @@ class JweTokenTest {
       new JsonObject().put("status", 401).put("message", "Invalid or expired token").encode();
 
   @TempDir static Path dir;
+  private TwoKeysetNode fixture;
   private TestNode node;
   private final Map<String, KeysetFiles> keysets = new LinkedHashMap<>();
-  /** Tokens from real logins while "ARsa" signed, one per use (logout spends them). */
-  private final Deque<String> rsaTokens = new ArrayDeque<>();
 
   @BeforeAll
   void startNodeWithBothKeysets() throws IOException {
-    node = TestNode.in(dir).alice().start();
-    drop("ARsa", KeyAlgorithmSpec.rsa(2048));
-    for (int i = 0; i < 6; i++) {
-      rsaTokens.add(node.bearer("alice", "alice-pw"));
-    }
-    drop("Ec", KeyAlgorithmSpec.ec("P-256"));
+    fixture = TwoKeysetNode.start(dir, 6);
+    node = fixture.node();
+    keysets.put(TwoKeysetNode.RSA, fixture.keyset(TwoKeysetNode.RSA));
+    keysets.put(TwoKeysetNode.EC, fixture.keyset(TwoKeysetNode.EC));
   }
 
   @AfterAll
   void stopNode() {
-    node.close();
+    fixture.close();
   }
 
-  /** Drops a keyset and waits until it signs (same NAME order as TokenMalleabilityTest). */
-  private void drop(String name, KeyAlgorithmSpec spec) throws IOException {
-    KeysetFiles files = new KeysetGenerator().generate(KeysetName.of(name), spec, Clock.systemUTC());
-    files.writeTo(dir);
-    keysets.put(name, files);
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> name.equals(
-        new JsonObject(TestNode.get(node.health("/health")).body()).getJsonObject("keys").getString("signing")));
-  }
-
+  /** An unused token from a real login, signed by {@code kid}'s keyset. */
   private String token(String kid) {
-    String token = kid.equals("ARsa") ? rsaTokens.remove() : node.bearer("alice", "alice-pw");
-    assertEquals(kid, Jwts.header(token).getString("kid"));
-    return token;
+    return fixture.token(kid);
   }
 
   private PublicKey publicKey(String kid) {

@@ -1,6 +1,5 @@
 package io.keepcluster.node.http;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,10 +11,8 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import io.keepcluster.node.testing.Jwts;
 import io.keepcluster.node.testing.Respellings;
 import io.keepcluster.node.testing.TestNode;
-import io.keepcluster.shared.keys.KeyAlgorithmSpec;
+import io.keepcluster.node.testing.TwoKeysetNode;
 import io.keepcluster.shared.keys.KeysetFiles;
-import io.keepcluster.shared.keys.KeysetGenerator;
-import io.keepcluster.shared.keys.KeysetName;
 import io.keepcluster.shared.keys.PemKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,10 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -53,43 +46,26 @@ class TokenMalleabilityTest {
       new JsonObject().put("status", 401).put("message", "Invalid or expired token").encode();
 
   @TempDir static Path dir;
+  private TwoKeysetNode fixture;
   private TestNode node;
   private final Map<String, KeysetFiles> keysets = new LinkedHashMap<>();
 
-  /** Tokens from real logins while "ARsa" signed, one per use (logout spends them). */
-  private final Deque<String> rsaTokens = new ArrayDeque<>();
-
   @BeforeAll
   void startNodeWithBothKeysets() throws IOException {
-    node = TestNode.in(dir).alice().start();
-    drop("ARsa", KeyAlgorithmSpec.rsa(2048));
-    for (int i = 0; i < 20; i++) {
-      rsaTokens.add(node.bearer("alice", "alice-pw"));
-    }
-    drop("Ec", KeyAlgorithmSpec.ec("P-256"));
+    fixture = TwoKeysetNode.start(dir, 20);
+    node = fixture.node();
+    keysets.put(TwoKeysetNode.RSA, fixture.keyset(TwoKeysetNode.RSA));
+    keysets.put(TwoKeysetNode.EC, fixture.keyset(TwoKeysetNode.EC));
   }
 
   @AfterAll
   void stopNode() {
-    node.close();
-  }
-
-  /**
-   * Drops a keyset and waits until it signs: the newest keyset signs, and on a tie of certificate
-   * seconds the NAME that sorts last, hence "ARsa" before "Ec".
-   */
-  private void drop(String name, KeyAlgorithmSpec spec) throws IOException {
-    KeysetFiles files = new KeysetGenerator().generate(KeysetName.of(name), spec, Clock.systemUTC());
-    files.writeTo(dir);
-    keysets.put(name, files);
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> name.equals(
-        new JsonObject(TestNode.get(node.health("/health")).body()).getJsonObject("keys").getString("signing")));
+    fixture.close();
   }
 
   /** An unused token from a real login, signed by {@code kid}'s keyset. */
   private String token(String kid) {
-    String token = kid.equals("ARsa") ? rsaTokens.remove() : node.bearer("alice", "alice-pw");
-    assertEquals(kid, Jwts.header(token).getString("kid"));
+    String token = fixture.token(kid);
     assertEquals(algorithm(kid).getName(), Jwts.header(token).getString("alg"));
     return token;
   }
