@@ -68,6 +68,9 @@ public final class ConfigRecheck implements Runnable {
     try {
       NodeConfig next = loader.load(dir);
       problems.clear(PROBLEM_KEY);
+      // On every change of an overlay, even one that leaves the merged JSON as it was: a
+      // provider's keyFile is read again when its descriptor is touched.
+      onChange.accept(next);
       if (!Objects.equals(next.raw(), lastSeen)) {
         lastSeen = next.raw();
         if (next.dominoLoginDisabled() != dominoLogin.getAsBoolean()) {
@@ -75,7 +78,6 @@ public final class ConfigRecheck implements Runnable {
           LOG.info("event=config_applied dir={} key={} value={}", dir, DominoLoginSwitch.KEY,
               next.dominoLoginDisabled());
         }
-        onChange.accept(next);
         if (!Objects.equals(withoutHotKeys(next.raw()), withoutHotKeys(running))) {
           LOG.warn("event=config_changed dir={} action=restart_to_apply", dir);
         }
