@@ -57,6 +57,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,13 +137,10 @@ public final class KeepClusterNode {
       return Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e));
     }
     DominoLoginSwitch dominoLogin = new DominoLoginSwitch(config.dominoLoginDisabled());
-    ProviderSync[] providerSync = new ProviderSync[1];
+    // The providers start once Vert.x exists; until then a config change has nothing to reach.
+    AtomicReference<ProviderSync> providerSync = new AtomicReference<>();
     ConfigRecheck configRecheck = new ConfigRecheck(settings.loader(), config, problems, dominoLogin,
-        next -> {
-          if (providerSync[0] != null) {
-            providerSync[0].configChanged(next);
-          }
-        });
+        next -> Optional.ofNullable(providerSync.get()).ifPresent(sync -> sync.configChanged(next)));
     KeysetWatcher watcher = new KeysetWatcher(new KeysetScanner(config.configDir()),
         topology.keysetSink().andThen(scan -> configRecheck.run()), WATCH_DEBOUNCE, RESCAN_EVERY,
         problems, KeysetWatcher.DEFAULT_SCAN_BOUND);
@@ -177,7 +176,7 @@ public final class KeepClusterNode {
         new ProviderPersistence(config.configDir()), problems, !config.cluster().multiNode());
     try {
       sync.start(config);
-      providerSync[0] = sync;
+      providerSync.set(sync);
     } catch (Exception e) {
       sync.close();
       providers.close();

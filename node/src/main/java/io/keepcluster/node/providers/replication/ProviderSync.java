@@ -197,6 +197,11 @@ public final class ProviderSync implements AutoCloseable {
       String name = record.definition().name();
       try {
         ProviderConfig config = record.definition().config();
+        if (config.issuer().equals(latest.tokens().issuer())) {
+          // Checked for the node's own files by the config parser; a record is checked here.
+          throw new ConfigException("jwt." + name + ".iss " + config.issuer()
+              + " is this cluster's own issuer: a provider needs an issuer of its own");
+        }
         String other = issuers.putIfAbsent(config.issuer(), name);
         if (other != null) {
           throw new ConfigException("jwt." + name + ".iss " + config.issuer()
