@@ -1,7 +1,6 @@
 package io.keepcluster.node;
 
 import io.keepcluster.node.cluster.ClusterTopology;
-import io.keepcluster.node.config.ConfigException;
 import io.keepcluster.node.config.ConfigLoader;
 import io.keepcluster.node.config.ConfigRecheck;
 import io.keepcluster.node.config.DominoLoginSwitch;
@@ -27,10 +26,11 @@ import io.keepcluster.node.management.ManagementAccounts;
 import io.keepcluster.node.management.ManagementRoutes;
 import io.keepcluster.node.metrics.MetricsRoutes;
 import io.keepcluster.node.metrics.NodeMetrics;
-import io.keepcluster.node.providers.ProviderConfigParser;
 import io.keepcluster.node.providers.ProviderRegistry;
 import io.keepcluster.node.providers.ProviderTokenVerifier;
 import io.keepcluster.node.providers.RefreshRules;
+import io.keepcluster.node.providers.replication.ProviderPersistence;
+import io.keepcluster.node.providers.replication.ProviderSync;
 import io.keepcluster.node.status.KeyStatusSource;
 import io.keepcluster.node.tokens.JweUnwrapper;
 import io.keepcluster.node.tokens.Revocations;
@@ -57,6 +57,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +88,7 @@ public final class KeepClusterNode {
   private final Topology topology;
   private final Readiness readiness;
   private final ProviderRegistry providers;
+  private final ProviderSync providerSync;
 
   /** The {@code /health} problem key of a missing {@code publicUrl}. */
   static final String PUBLIC_URL_PROBLEM = "publicUrl";
@@ -97,8 +100,10 @@ public final class KeepClusterNode {
   private static final Duration PROBLEM_GRACE = Duration.ofSeconds(2);
 
   private KeepClusterNode(Vertx vertx, NodeIdentity identity, BoundPorts ports, HealthReporter health,
-      KeysetWatcher watcher, Topology topology, Readiness readiness, ProviderRegistry providers) {
+      KeysetWatcher watcher, Topology topology, Readiness readiness, ProviderRegistry providers,
+      ProviderSync providerSync) {
     this.vertx = vertx;
+    this.providerSync = providerSync;
     this.providers = providers;
     this.readiness = readiness;
     this.watcher = watcher;
@@ -132,7 +137,10 @@ public final class KeepClusterNode {
       return Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e));
     }
     DominoLoginSwitch dominoLogin = new DominoLoginSwitch(config.dominoLoginDisabled());
-    ConfigRecheck configRecheck = new ConfigRecheck(settings.loader(), config, problems, dominoLogin);
+    // The providers start once Vert.x exists; until then a config change has nothing to reach.
+    AtomicReference<ProviderSync> providerSync = new AtomicReference<>();
+    ConfigRecheck configRecheck = new ConfigRecheck(settings.loader(), config, problems, dominoLogin,
+        next -> Optional.ofNullable(providerSync.get()).ifPresent(sync -> sync.configChanged(next)));
     KeysetWatcher watcher = new KeysetWatcher(new KeysetScanner(config.configDir()),
         topology.keysetSink().andThen(scan -> configRecheck.run()), WATCH_DEBOUNCE, RESCAN_EVERY,
         problems, KeysetWatcher.DEFAULT_SCAN_BOUND);
@@ -163,17 +171,19 @@ public final class KeepClusterNode {
     Readiness readiness = new Readiness();
     HealthReporter health = new HealthReporter(identity.id(), identity.version(), keyRing,
         ephemeral.kid(), topology.clusterView(), problems, readiness);
-    ProviderRegistry providers;
+    ProviderRegistry providers = ProviderRegistry.create(vertx, clock, RefreshRules.DEFAULT);
+    ProviderSync sync = new ProviderSync(identity.id(), topology.providers(), providers,
+        new ProviderPersistence(config.configDir()), problems, !config.cluster().multiNode());
     try {
-      providers = ProviderRegistry.start(
-          ProviderConfigParser.parse(config.configDir(), config.raw().getValue("jwt")), vertx, clock,
-          RefreshRules.DEFAULT);
-    } catch (ConfigException e) {
-      // Checked when the config was parsed; only a key file changed in between gets here.
+      sync.start(config);
+      providerSync.set(sync);
+    } catch (Exception e) {
+      sync.close();
+      providers.close();
       watcher.close();
       topology.close();
       vertx.close();
-      return Future.failedFuture(new IllegalStateException(e.getMessage(), e));
+      return Future.failedFuture(new IllegalStateException("providers not started: " + e.getMessage(), e));
     }
     health.keyStatus(new KeyStatusSource() {
       @Override
@@ -219,13 +229,14 @@ public final class KeepClusterNode {
               keyRing.current().signer().kid(), topology.clusterView().members(),
               config.tokens().issuer(), config.rolloverLead().toSeconds());
           return new KeepClusterNode(vertx, identity, ports, health, watcher, topology, readiness,
-              providers);
+              providers, sync);
         })
         .onFailure(failure -> LOG.error("event=node_start_failed node={} reason=\"{}\"",
             identity.id(), failure.toString()))
         .recover(failure -> {
           // Completing on a closed Vert.x would lose the failure: hand it over first, then close.
           watcher.close();
+          sync.close();
           providers.close();
           topology.close();
           vertx.close();
@@ -270,6 +281,7 @@ public final class KeepClusterNode {
     // Not ready first, so a load balancer polling /health/ready stops sending traffic.
     readiness.markNotReady();
     watcher.close();
+    providerSync.close();
     providers.close();
     return vertx.close().eventually(() -> {
       topology.close();

@@ -10,6 +10,8 @@ import io.keepcluster.node.keys.lifecycle.KeysetLifecycle;
 import io.keepcluster.node.keys.lifecycle.KeysetPersistence;
 import io.keepcluster.node.keys.lifecycle.KeysetPlanner;
 import io.keepcluster.node.management.KeysetRevoker;
+import io.keepcluster.node.providers.replication.InMemoryProviderStore;
+import io.keepcluster.node.providers.replication.ProviderStore;
 import io.keepcluster.node.tokens.LocalRevocations;
 import io.keepcluster.node.topology.Topology;
 import io.keepcluster.node.tokens.Revocations;
@@ -34,6 +36,7 @@ final class StandaloneTopology implements Topology {
   private final LocalRevocations revocations;
   private final ClusterView view;
   private final KeysetLifecycle lifecycle;
+  private final InMemoryProviderStore providers;
 
   StandaloneTopology(NodeConfig config, String nodeId, KeysetRegistry keysets, ProblemReporter problems,
       Clock clock) {
@@ -42,6 +45,7 @@ final class StandaloneTopology implements Topology {
     this.managementLockouts = new LocalLockouts(config.lockout(), clock);
     this.revocations = new LocalRevocations(clock);
     this.view = new SingleNodeCluster(config.cluster().name(), nodeId);
+    this.providers = new InMemoryProviderStore(nodeId, clock);
     // Alone, the node is a cluster of one: every member (itself) verifies a new keyset at once,
     // so it signs as soon as the rollover lead (JWKS caches) has passed.
     this.lifecycle = new KeysetLifecycle(nodeId, new InMemoryKeysetStore(nodeId), keysets,
@@ -92,6 +96,11 @@ final class StandaloneTopology implements Topology {
   @Override
   public KeysetRevoker revoker() {
     return lifecycle::revoke;
+  }
+
+  @Override
+  public ProviderStore providers() {
+    return providers;
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.keepcluster.node.keys.lifecycle.KeysetLifecycle;
 import io.keepcluster.node.keys.lifecycle.KeysetPersistence;
 import io.keepcluster.node.keys.lifecycle.KeysetPlanner;
 import io.keepcluster.node.management.KeysetRevoker;
+import io.keepcluster.node.providers.replication.ProviderStore;
 import io.keepcluster.node.status.ClusterView;
 import io.keepcluster.node.status.ProblemReporter;
 import io.keepcluster.node.status.Problems;
@@ -49,6 +50,7 @@ public final class ClusterTopology implements Topology {
   static final String LOCKOUTS = "keepcluster.lockouts";
   static final String MANAGEMENT_LOCKOUTS = "keepcluster.management-lockouts";
   static final String LOGOUTS = "keepcluster.logouts";
+  static final String PROVIDERS = "keepcluster.providers";
 
   private final Grid grid;
   private final KeysetLifecycle keysets;
@@ -57,15 +59,18 @@ public final class ClusterTopology implements Topology {
   private final ClusterLockouts managementLockouts;
   private final ClusterRevocations revocations;
   private final ScheduledExecutorService userSync;
+  private final GridProviderStore providers;
 
   private ClusterTopology(Grid grid, KeysetLifecycle keysets, ClusterUserDirectory users,
-      ClusterLockouts lockouts, ClusterLockouts managementLockouts, ClusterRevocations revocations) {
+      ClusterLockouts lockouts, ClusterLockouts managementLockouts, ClusterRevocations revocations,
+      GridProviderStore providers) {
     this.grid = grid;
     this.keysets = keysets;
     this.users = users;
     this.lockouts = lockouts;
     this.managementLockouts = managementLockouts;
     this.revocations = revocations;
+    this.providers = providers;
     this.userSync = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "keepcluster-user-sync");
       thread.setDaemon(true);
@@ -89,6 +94,9 @@ public final class ClusterTopology implements Topology {
     LOG.info("event=cluster_joined node={} cluster={} port={} join_ms={}", nodeId, grid.name(),
         grid.port(), (System.nanoTime() - started) / 1_000_000);
     try {
+      // Before the confirmation, whose upkeep pass fills it: the first provider pass then sees
+      // the cluster's records and does not undo edits made while this node was away.
+      GridProviderStore providers = new GridProviderStore(grid.map(PROVIDERS, "provider"));
       if (!grid.awaitConfirmed(CONFIRM_WAIT)) {
         LOG.error("event=cluster_secret_unconfirmed node={} action=applying_and_publishing_nothing", nodeId);
       }
@@ -104,7 +112,7 @@ public final class ClusterTopology implements Topology {
           new ClusterUserDirectory(grid.map(USERS, "user"), new UserDirectoryFile(config.configDir())),
           new ClusterLockouts(grid.map(LOCKOUTS, "lockout"), config.lockout(), clock),
           new ClusterLockouts(grid.map(MANAGEMENT_LOCKOUTS, "management-lockout"), config.lockout(), clock),
-          new ClusterRevocations(grid.map(LOGOUTS, "logout"), config.tokens().leeway()));
+          new ClusterRevocations(grid.map(LOGOUTS, "logout"), config.tokens().leeway()), providers);
       topology.startUserSync();
       return topology;
     } catch (Exception e) {
@@ -172,6 +180,11 @@ public final class ClusterTopology implements Topology {
   @Override
   public KeysetRevoker revoker() {
     return keysets::revoke;
+  }
+
+  @Override
+  public ProviderStore providers() {
+    return providers;
   }
 
   @Override

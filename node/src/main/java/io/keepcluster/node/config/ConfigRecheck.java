@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,12 +17,15 @@ import org.slf4j.LoggerFactory;
  * Re-reads the effective configuration after the folder changed. The running node keeps the
  * configuration it started with (ports and lifetimes are not swapped under live connections): a
  * new configuration that is invalid is reported in {@code /health}, and a valid one that differs
- * is logged as waiting for a restart. The one exception is {@code disableDominoLogin}, applied at
- * once through the {@link DominoLoginSwitch}.
+ * is logged as waiting for a restart. The exceptions are {@code disableDominoLogin}, applied at
+ * once through the {@link DominoLoginSwitch}, and the {@code jwt} section (external providers),
+ * handed to the change listener, which rebuilds the providers.
  */
 public final class ConfigRecheck implements Runnable {
 
   static final String PROBLEM_KEY = "config";
+  /** External providers: applied at once by the listener (see {@code ProviderSync}). */
+  static final String JWT_KEY = "jwt";
   private static final Logger LOG = LoggerFactory.getLogger(ConfigRecheck.class);
 
   private final ConfigLoader loader;
@@ -29,6 +33,7 @@ public final class ConfigRecheck implements Runnable {
   private final Problems problems;
   private final JsonObject running;
   private final DominoLoginSwitch dominoLogin;
+  private final Consumer<NodeConfig> onChange;
   private JsonObject lastSeen;
   private String lastStamp = "";
 
@@ -38,6 +43,13 @@ public final class ConfigRecheck implements Runnable {
 
   public ConfigRecheck(ConfigLoader loader, NodeConfig running, Problems problems,
       DominoLoginSwitch dominoLogin) {
+    this(loader, running, problems, dominoLogin, next -> { });
+  }
+
+  /** @param onChange receives every new valid configuration (the {@code jwt} section is applied there) */
+  public ConfigRecheck(ConfigLoader loader, NodeConfig running, Problems problems,
+      DominoLoginSwitch dominoLogin, Consumer<NodeConfig> onChange) {
+    this.onChange = onChange;
     this.loader = loader;
     this.dominoLogin = dominoLogin;
     this.dir = running.configDir();
@@ -56,6 +68,9 @@ public final class ConfigRecheck implements Runnable {
     try {
       NodeConfig next = loader.load(dir);
       problems.clear(PROBLEM_KEY);
+      // On every change of an overlay, even one that leaves the merged JSON as it was: a
+      // provider's keyFile is read again when its descriptor is touched.
+      onChange.accept(next);
       if (!Objects.equals(next.raw(), lastSeen)) {
         lastSeen = next.raw();
         if (next.dominoLoginDisabled() != dominoLogin.getAsBoolean()) {
@@ -75,6 +90,7 @@ public final class ConfigRecheck implements Runnable {
   private static JsonObject withoutHotKeys(JsonObject raw) {
     JsonObject copy = raw.copy();
     copy.remove(DominoLoginSwitch.KEY);
+    copy.remove(JWT_KEY);
     return copy;
   }
 

@@ -2,6 +2,7 @@ package io.keepcluster.node.providers;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import io.keepcluster.node.config.ConfigException;
+import io.keepcluster.shared.files.SafeFiles;
 import io.keepcluster.shared.keys.KeysetLoadException;
 import io.keepcluster.shared.keys.PemKeys;
 import io.vertx.core.json.JsonArray;
@@ -41,8 +42,17 @@ public final class ProviderConfigParser {
       JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
   static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
   private static final Set<String> KNOWN_KEYS = Set.of("active", "providerUrl", "keyFile", "kid",
-      "algorithm", "alg", "iss", "aud", "userIdentifier");
+      "algorithm", "alg", "iss", "aud", "userIdentifier", "replicatedFrom");
   private static final int MAX_NAME = 64;
+  /** Marks a provider this node holds as a copy of the cluster's (see {@code ProviderSync}). */
+  public static final String REPLICATED_FROM = "replicatedFrom";
+
+  /** Where the PEM text of a {@code keyFile} comes from: the node's folder, or a grid record. */
+  @FunctionalInterface
+  public interface KeyText {
+    /** The PEM text of {@code file}; {@code at} names the setting for error messages. */
+    String read(String at, String file) throws ConfigException;
+  }
 
   private ProviderConfigParser() {}
 
@@ -60,7 +70,7 @@ public final class ProviderConfigParser {
     List<ProviderConfig> providers = new ArrayList<>();
     Map<String, String> byIssuer = new LinkedHashMap<>();
     for (String name : section.fieldNames().stream().sorted().toList()) {
-      ProviderConfig provider = provider(configDir, name, section.getValue(name));
+      ProviderConfig provider = provider(name, section.getValue(name), keyFiles(configDir));
       String previous = byIssuer.putIfAbsent(provider.issuer(), name);
       if (previous != null) {
         throw new ConfigException("jwt." + name + ".iss " + provider.issuer()
@@ -71,7 +81,20 @@ public final class ProviderConfigParser {
     return List.copyOf(providers);
   }
 
-  private static ProviderConfig provider(Path configDir, String name, Object value)
+  /** Reads a {@code keyFile} from {@code configDir} (by file name first, then as given), size-capped. */
+  public static KeyText keyFiles(Path configDir) {
+    return (at, file) -> {
+      Path path = resolve(configDir, file, at);
+      try {
+        return SafeFiles.readText(path, SafeFiles.MAX_PEM_BYTES);
+      } catch (IOException e) {
+        throw new ConfigException(at + ".keyFile " + path + " cannot be read: " + SafeFiles.reason(e));
+      }
+    };
+  }
+
+  /** One provider's settings, its {@code keyFile} read through {@code keys}. */
+  public static ProviderConfig provider(String name, Object value, KeyText keyText)
       throws ConfigException {
     if (name.isBlank() || name.length() > MAX_NAME || !name.matches("[A-Za-z0-9_.-]+")) {
       throw new ConfigException("jwt provider name \"" + printable(name)
@@ -101,7 +124,7 @@ public final class ProviderConfigParser {
     }
     ProviderConfig.KeySource keys = hasUrl
         ? new ProviderConfig.Discovery(discoveryUrl(at, requiredString(json, at, "providerUrl")))
-        : staticKey(configDir, json, at, algorithms);
+        : staticKey(keyText, json, at, algorithms);
     return new ProviderConfig(name, active, keys, issuer, audiences, algorithms, userIdentifier);
   }
 
@@ -127,7 +150,7 @@ public final class ProviderConfigParser {
     return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + DISCOVERY_PATH);
   }
 
-  private static ProviderConfig.StaticKey staticKey(Path configDir, JsonObject json, String at,
+  private static ProviderConfig.StaticKey staticKey(KeyText keys, JsonObject json, String at,
       List<JWSAlgorithm> algorithms) throws ConfigException {
     String kid = requiredString(json, at, "kid");
     if (json.getValue("algorithm") == null && json.getValue("alg") == null) {
@@ -137,21 +160,18 @@ public final class ProviderConfigParser {
       throw new ConfigException(at + ".algorithm must name one algorithm with keyFile (the key's)");
     }
     String file = requiredString(json, at, "keyFile");
-    Path path = resolve(configDir, file, at);
     PublicKey key;
     try {
-      key = PemKeys.parsePublicKey(Files.readString(path, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ConfigException(at + ".keyFile " + path + " cannot be read: " + e.getClass().getSimpleName());
+      key = PemKeys.parsePublicKey(keys.read(at, file));
     } catch (KeysetLoadException e) {
-      throw new ConfigException(at + ".keyFile " + path + ": " + e.getMessage());
+      throw new ConfigException(at + ".keyFile " + printable(file) + ": " + e.getMessage());
     }
     try {
       ProviderKeys.check(key, algorithms.get(0));
     } catch (ProviderKeys.UnusableKeyException e) {
-      throw new ConfigException(at + ".keyFile " + path + ": " + e.getMessage());
+      throw new ConfigException(at + ".keyFile " + printable(file) + ": " + e.getMessage());
     }
-    return new ProviderConfig.StaticKey(kid, key, path.toString());
+    return new ProviderConfig.StaticKey(kid, key, file);
   }
 
   /** By file name inside the node's own folder first (so copied configs work), then as given. */

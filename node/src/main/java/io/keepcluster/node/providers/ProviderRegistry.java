@@ -18,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * The configured providers by issuer: one map lookup picks the provider of a token, so the cost
  * of a verification does not grow with the number of providers. Owns each provider's
  * {@link ProviderKeyCache} and the one {@link WebClient} they fetch with.
+ *
+ * <p>The providers are an immutable snapshot swapped atomically by {@link #apply}: readers never
+ * lock, one writer builds the next snapshot. A provider whose configuration did not change keeps
+ * its key cache (no refetch); a removed or changed one is closed.
  */
 public final class ProviderRegistry implements AutoCloseable {
 
@@ -26,19 +30,32 @@ public final class ProviderRegistry implements AutoCloseable {
   /** One configured provider and its keys. */
   record Provider(ProviderConfig config, ProviderKeyCache keys) {}
 
-  private final Map<String, Provider> byIssuer;
-  private final List<Provider> inOrder;
-  private final WebClient client;
+  /** Immutable: the providers by issuer, and in configuration order for {@code /health}. */
+  private record Snapshot(Map<String, Provider> byIssuer, List<Provider> inOrder) {
+    static final Snapshot EMPTY = new Snapshot(Map.of(), List.of());
+  }
 
-  private ProviderRegistry(Map<String, Provider> byIssuer, WebClient client) {
-    this.byIssuer = Map.copyOf(byIssuer);
-    this.inOrder = List.copyOf(byIssuer.values());
-    this.client = client;
+  private final Vertx vertx;
+  private final Clock clock;
+  private final RefreshRules rules;
+  private volatile Snapshot snapshot = Snapshot.EMPTY;
+  private WebClient client;
+  private boolean closed;
+
+  private ProviderRegistry(Vertx vertx, Clock clock, RefreshRules rules) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.rules = rules;
   }
 
   /** No providers: every token is the cluster's own. */
   public static ProviderRegistry empty() {
-    return new ProviderRegistry(Map.of(), null);
+    return new ProviderRegistry(null, Clock.systemUTC(), RefreshRules.DEFAULT);
+  }
+
+  /** A registry without providers yet; {@link #apply} sets them. */
+  public static ProviderRegistry create(Vertx vertx, Clock clock, RefreshRules rules) {
+    return new ProviderRegistry(vertx, clock, rules);
   }
 
   /**
@@ -47,33 +64,59 @@ public final class ProviderRegistry implements AutoCloseable {
    */
   public static ProviderRegistry start(List<ProviderConfig> providers, Vertx vertx, Clock clock,
       RefreshRules rules) {
-    WebClient client = null;
+    ProviderRegistry registry = new ProviderRegistry(vertx, clock, rules);
+    registry.apply(providers);
+    return registry;
+  }
+
+  /**
+   * Makes {@code providers} the configured set at once. Configurations equal to a running one keep
+   * its keys; the others start (discovery providers fetch in the background); the ones no longer
+   * configured are closed after the swap. Issuers must be unique (the parser checks it).
+   */
+  public synchronized void apply(List<ProviderConfig> providers) {
+    if (closed) {
+      return;
+    }
+    Map<String, Provider> running = new LinkedHashMap<>();
+    snapshot.inOrder().forEach(p -> running.put(p.config().name(), p));
     Map<String, Provider> byIssuer = new LinkedHashMap<>();
     for (ProviderConfig config : providers) {
-      ProviderKeyCache keys;
-      if (!config.active()) {
-        keys = ProviderKeyCache.fixed(config.name(), ProviderKeySnapshot.inactive());
-      } else if (config.keys() instanceof ProviderConfig.StaticKey key) {
-        keys = ProviderKeyCache.fixed(config.name(), staticKeys(config, key, clock));
+      Provider previous = running.get(config.name());
+      Provider provider;
+      if (previous != null && previous.config().equals(config)) {
+        provider = previous;
+        running.remove(config.name());
       } else {
-        ProviderConfig.Discovery discovery = (ProviderConfig.Discovery) config.keys();
-        if (client == null) {
-          client = WebClient.create(vertx, clientOptions(rules));
-        }
-        if (discovery.discoveryUrl().getScheme().equalsIgnoreCase("http")) {
-          LOG.warn("event=provider_plain_http provider={} url={} risk=\"keys fetched without TLS\"",
-              config.name(), discovery.discoveryUrl());
-        }
-        JwksFetcher fetcher = new JwksFetcher(client, config, discovery.discoveryUrl(),
-            rules.fetchTimeout());
-        keys = ProviderKeyCache.fetching(config.name(), fetcher::fetch, vertx, clock, rules);
+        provider = new Provider(config, keys(config));
+        LOG.info("event=provider_configured provider={} active={} iss={} keys={}", config.name(),
+            config.active(), config.issuer(), config.keys() instanceof ProviderConfig.StaticKey
+                ? "keyFile" : "discovery");
       }
-      byIssuer.put(config.issuer(), new Provider(config, keys));
-      LOG.info("event=provider_configured provider={} active={} iss={} keys={}", config.name(),
-          config.active(), config.issuer(), config.keys() instanceof ProviderConfig.StaticKey
-              ? "keyFile" : "discovery");
+      byIssuer.put(config.issuer(), provider);
     }
-    return new ProviderRegistry(byIssuer, client);
+    snapshot = new Snapshot(Map.copyOf(byIssuer), List.copyOf(byIssuer.values()));
+    running.values().forEach(old -> old.keys().close());
+  }
+
+  private ProviderKeyCache keys(ProviderConfig config) {
+    if (!config.active()) {
+      return ProviderKeyCache.fixed(config.name(), ProviderKeySnapshot.inactive());
+    }
+    if (config.keys() instanceof ProviderConfig.StaticKey key) {
+      return ProviderKeyCache.fixed(config.name(), staticKeys(config, key, clock));
+    }
+    ProviderConfig.Discovery discovery = (ProviderConfig.Discovery) config.keys();
+    if (client == null) {
+      client = WebClient.create(vertx, clientOptions(rules));
+    }
+    if (discovery.discoveryUrl().getScheme().equalsIgnoreCase("http")) {
+      LOG.warn("event=provider_plain_http provider={} url={} risk=\"keys fetched without TLS\"",
+          config.name(), discovery.discoveryUrl());
+    }
+    JwksFetcher fetcher = new JwksFetcher(client, config, discovery.discoveryUrl(),
+        rules.fetchTimeout());
+    return ProviderKeyCache.fetching(config.name(), fetcher::fetch, vertx, clock, rules);
   }
 
   private static ProviderKeySnapshot staticKeys(ProviderConfig config, ProviderConfig.StaticKey key,
@@ -107,17 +150,17 @@ public final class ProviderRegistry implements AutoCloseable {
 
   /** The provider whose {@code iss} this is, active or not. */
   Optional<Provider> byIssuer(String iss) {
-    return iss == null ? Optional.empty() : Optional.ofNullable(byIssuer.get(iss));
+    return iss == null ? Optional.empty() : Optional.ofNullable(snapshot.byIssuer().get(iss));
   }
 
   public boolean isEmpty() {
-    return byIssuer.isEmpty();
+    return snapshot.byIssuer().isEmpty();
   }
 
   /** {@code [{"name","status","lastRefresh","kids","error"?}]} for {@code /health}. */
   public JsonArray health() {
     JsonArray list = new JsonArray();
-    for (Provider provider : inOrder) {
+    for (Provider provider : snapshot.inOrder()) {
       ProviderKeySnapshot keys = provider.keys().snapshot();
       JsonObject entry = new JsonObject()
           .put("name", provider.config().name())
@@ -131,8 +174,10 @@ public final class ProviderRegistry implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    inOrder.forEach(provider -> provider.keys().close());
+  public synchronized void close() {
+    closed = true;
+    snapshot.inOrder().forEach(provider -> provider.keys().close());
+    snapshot = Snapshot.EMPTY;
     if (client != null) {
       client.close();
     }

@@ -6,6 +6,7 @@ import io.keepcluster.node.management.KeysetRevoker;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.users.LockoutRegistry;
 import io.keepcluster.node.users.UserLookup;
+import io.keepcluster.node.providers.replication.ProviderStore;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +31,9 @@ public interface Topology extends AutoCloseable {
   Consumer<KeysetScan> keysetSink();
 
   KeysetRevoker revoker();
+
+  /** Where provider definitions are shared (memory when alone). */
+  ProviderStore providers();
 
   /** Blocks until the node holds everything the cluster has (immediate when alone). */
   void awaitInitialSync() throws Exception;
