@@ -100,7 +100,7 @@ node_pid() {
     return 0
   fi
   rm -f "$file"
-  echo "node$1: removed stale pid file (process ${pid:-?} is not running)" >&2
+  echo "node$1: removed stale pid file (process ${pid:-?} is not a node of this folder)" >&2
   return 1
 }
 
