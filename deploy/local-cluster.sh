@@ -315,10 +315,16 @@ cmd_start() {
   ensure_secrets
   load_secrets
   for i in $(seq 1 "$N"); do launch "$i"; done
-  for i in $(seq 1 "$N"); do await_ready "$i" || return 1; done
-  ensure_keyset
+  # A failed start leaves nothing running: the caller can fix the cause and simply start again.
+  for i in $(seq 1 "$N"); do await_ready "$i" || { abandon_start; return 1; }; done
+  ensure_keyset || { abandon_start; return 1; }
   for i in $(seq 1 "$N"); do print_node "$i"; done
   echo "Passwords and cluster secret: $SECRETS. Stop with: deploy/local-cluster.sh${DIR_FLAG} stop"
+}
+
+abandon_start() {
+  echo "local-cluster.sh: start failed; stopping the nodes it started" >&2
+  cmd_stop >&2
 }
 
 stop_node() {  # stop_node I: SIGTERM, wait, SIGKILL only if it ignored SIGTERM
@@ -364,7 +370,7 @@ cmd_restart() {
   PUBLIC_URL="${STORED_URL:-http://127.0.0.1:$(api_port 1)}"
   stop_node "$i"
   launch "$i"
-  await_ready "$i"
+  await_ready "$i" || { stop_node "$i" >&2; return 1; }
   print_node "$i"
 }
 
