@@ -219,7 +219,15 @@ launch() {  # launch I: starts node I in the background and records its pid
     KEEP_SHUTDOWN_DRAIN_SECONDS="$DRAIN" \
     nohup java $JAVA_OPTS -jar "$JAR" --config-dir "$(config_dir "$i")" \
       < /dev/null >> "$dir/out.log" 2>> "$dir/node.log" &
-  echo $! > "$(pid_file "$i")"
+  local pid=$! tries=0
+  # Until env and nohup have exec'd java, the pid still shows this shell's command line, and
+  # node_pid would take it for a stale pid: wait for the exec (or the process's early exit).
+  while [[ "$(command_line "$pid" || true)" != *java*"--config-dir $(config_dir "$i")"* ]] \
+      && kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 100 ]; do
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+  echo "$pid" > "$(pid_file "$i")"
 }
 
 await_ready() {  # await_ready I: until /health/ready answers 200; fails if the node exits
