@@ -35,7 +35,7 @@ public final class NodeProcess implements AutoCloseable {
       "^ports api=(\\d+) health=(\\d+) management=(\\d+) metrics=(\\d+) cluster=(\\d+)\\s*$");
   /** Variables of the test JVM that must not leak into a node. */
   private static final List<String> SCRUBBED = List.of("PORT", "HEALTHCHECKPORT", "MANAGMENTPORT",
-      "MANAGEMENTPORT", "METRICSPORT", "BIND");
+      "MANAGEMENTPORT", "METRICSPORT", "BIND", "MANAGEMENT_BIND", "METRICS_BIND");
 
   private final String id;
   private final Path configDir;

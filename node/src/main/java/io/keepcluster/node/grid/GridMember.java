@@ -84,6 +84,9 @@ public final class GridMember implements AutoCloseable {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // A graceful leave hands this member's partitions over; bound it (Hazelcast's default is 600 s)
+    // so a stopping node cannot outlive a systemd or Kubernetes stop timeout waiting for a peer.
+    config.setProperty("hazelcast.graceful.shutdown.max.wait", "20");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
