@@ -213,6 +213,13 @@ public final class NodeProcess implements AutoCloseable {
     LiveProcesses.forget(p);
   }
 
+  /** SIGTERM and return at once: for scenarios that watch the stop as it happens ({@link #awaitExit}). */
+  public void terminate() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+    }
+  }
+
   public void suspend() {
     signal("-STOP");
     suspended = true;

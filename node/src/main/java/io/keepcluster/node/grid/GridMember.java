@@ -1,5 +1,7 @@
 package io.keepcluster.node.grid;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -169,6 +171,20 @@ public final class GridMember implements AutoCloseable {
     // A fresh name per start: the lost instance may still be finishing its shutdown.
     config.setInstanceName("keepcluster-" + nodeId + (rejoins.get() == 0 && instance == null ? "" : "-" + UUID.randomUUID()));
     HazelcastInstance created = Hazelcast.newHazelcastInstance(config);
+    created.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        LOG.info("event=member_joined node={} member={} address={}", nodeId,
+            event.getMember().getAttribute(NODE_ATTRIBUTE), event.getMember().getAddress());
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        // Graceful leaves show up here at once; a crashed member only after its heartbeat timeout.
+        LOG.info("event=member_left node={} member={} address={}", nodeId,
+            event.getMember().getAttribute(NODE_ATTRIBUTE), event.getMember().getAddress());
+      }
+    });
     created.getLifecycleService().addLifecycleListener(event -> {
       LifecycleState state = event.getState();
       if ((state == LifecycleState.SHUTTING_DOWN || state == LifecycleState.SHUTDOWN) && !closing
