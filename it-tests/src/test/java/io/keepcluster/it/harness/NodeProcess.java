@@ -324,6 +324,8 @@ public final class NodeProcess implements AutoCloseable {
     env.put("BIND", "127.0.0.1");
     // Scenarios that drop a keyset expect it to sign at once; a lead scenario sets its own.
     env.put("KEEP_ROLLOVER_LEAD_SECONDS", "0");
+    // Restarts in scenarios need no load-balancer drain; GracefulShutdownIT sets its own.
+    env.put("KEEP_SHUTDOWN_DRAIN_SECONDS", "0");
     env.put("KEEP_ADMIN_PASSWORD", adminPassword);
     // The management account has its own secret (never the directory admin's).
     env.put("KEEP_MANAGEMENT_PASSWORD", managementPassword(adminPassword));

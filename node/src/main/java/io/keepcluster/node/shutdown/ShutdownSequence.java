@@ -103,8 +103,9 @@ public final class ShutdownSequence {
       clean &= await("password hashing", parts.hashing().idle(), HASHING_WAIT);
 
       LOG.info("event=shutdown phase=leaving_cluster node={}", parts.nodeId());
-      parts.components().run();
-      parts.cluster().close();
+      // Each step on its own: a component that fails to close must not keep the member in the grid.
+      clean &= step("components", parts.components()::run);
+      clean &= step("cluster", parts.cluster()::close);
 
       LOG.info("event=shutdown phase=closing_vertx node={}", parts.nodeId());
       clean &= await("vert.x", parts.vertx().close(), VERTX_CLOSE_WAIT);
@@ -118,6 +119,20 @@ public final class ShutdownSequence {
     LOG.info("event=shutdown phase=done clean={} ms={} node={}", clean,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), parts.nodeId());
     finished.complete(clean);
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private boolean step(String what, Step step) {
+    try {
+      step.run();
+      return true;
+    } catch (Exception e) {
+      LOG.warn("event=shutdown phase=error what=\"{}\" reason=\"{}\" node={}", what, e.toString(), parts.nodeId());
+      return false;
+    }
   }
 
   private boolean await(String what, Future<?> future, Duration limit) throws InterruptedException {
