@@ -16,8 +16,9 @@ import sun.misc.SignalHandler;
  * runs the shutdown hooks, the exit status is fixed at 143 whatever the hooks do, and systemd
  * records a failed stop; a second signal during the hooks is swallowed. With a handler of its own
  * the node finishes its sequence and then exits normally, with 0 for a clean stop. A JVM started
- * with {@code -Xrs}, or a process whose SIGINT is ignored (started in the background by a shell),
- * refuses a handler; that signal then keeps the JVM's behaviour (shutdown hook, exit 128 + n).
+ * with {@code -Xrs} refuses a handler; that signal then keeps the JVM's behaviour (shutdown hook,
+ * exit 128 + n). A SIGINT that was ignored when the JVM started (a process put in the background
+ * by a non-interactive shell) stays ignored: the JVM accepts the handler but never installs it.
  */
 public final class ShutdownSignals {
 
