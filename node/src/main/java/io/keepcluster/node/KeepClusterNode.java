@@ -11,10 +11,15 @@ import io.keepcluster.node.status.ProblemReporter;
 import io.keepcluster.node.status.Problems;
 import io.keepcluster.node.health.Readiness;
 import io.keepcluster.node.http.ApiRoutes;
+import io.keepcluster.node.config.ConfigException;
+import io.keepcluster.node.config.ServerSettings;
 import io.keepcluster.node.http.ConnectionBudget;
+import io.keepcluster.node.http.Drain;
 import io.keepcluster.node.http.FreePort;
 import io.keepcluster.node.http.HttpServers;
 import io.keepcluster.node.http.JsonErrors;
+import io.keepcluster.node.http.Listener;
+import io.keepcluster.node.http.PortSpec;
 import io.keepcluster.node.keys.CryptoWarmup;
 import io.keepcluster.node.keys.EphemeralKey;
 import io.keepcluster.node.keys.KeyRing;
@@ -31,6 +36,10 @@ import io.keepcluster.node.providers.ProviderTokenVerifier;
 import io.keepcluster.node.providers.RefreshRules;
 import io.keepcluster.node.providers.replication.ProviderPersistence;
 import io.keepcluster.node.providers.replication.ProviderSync;
+import io.keepcluster.node.shutdown.ShutdownSequence;
+import io.keepcluster.node.tls.TlsMaterial;
+import io.keepcluster.node.tls.TlsMaterialException;
+import io.keepcluster.node.tls.TlsReloader;
 import io.keepcluster.node.status.KeyStatusSource;
 import io.keepcluster.node.tokens.JweUnwrapper;
 import io.keepcluster.node.tokens.Revocations;
@@ -58,7 +67,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,15 +92,13 @@ public final class KeepClusterNode {
     }
   }
 
-  private final Vertx vertx;
   private final NodeIdentity identity;
   private final BoundPorts ports;
   private final HealthReporter health;
-  private final KeysetWatcher watcher;
-  private final Topology topology;
-  private final Readiness readiness;
-  private final ProviderRegistry providers;
-  private final ProviderSync providerSync;
+  private final List<Listener> listeners;
+  private final Optional<TlsReloader> tls;
+  private final ShutdownSequence shutdown;
+  private final Duration drain;
 
   /** The {@code /health} problem key of a missing {@code publicUrl}. */
   static final String PUBLIC_URL_PROBLEM = "publicUrl";
@@ -98,19 +108,18 @@ public final class KeepClusterNode {
   private static final Duration RESCAN_EVERY = Duration.ofSeconds(1);
   /** How long an incomplete keyset may stay incomplete before it is reported. */
   private static final Duration PROBLEM_GRACE = Duration.ofSeconds(2);
+  /** How often the TLS files are compared with the certificate served. */
+  private static final Duration TLS_RECHECK = Duration.ofSeconds(1);
 
-  private KeepClusterNode(Vertx vertx, NodeIdentity identity, BoundPorts ports, HealthReporter health,
-      KeysetWatcher watcher, Topology topology, Readiness readiness, ProviderRegistry providers,
-      ProviderSync providerSync) {
-    this.vertx = vertx;
-    this.providerSync = providerSync;
-    this.providers = providers;
-    this.readiness = readiness;
-    this.watcher = watcher;
-    this.topology = topology;
+  private KeepClusterNode(NodeIdentity identity, BoundPorts ports, HealthReporter health,
+      List<Listener> listeners, Optional<TlsReloader> tls, ShutdownSequence shutdown, Duration drain) {
     this.identity = identity;
     this.ports = ports;
     this.health = health;
+    this.listeners = List.copyOf(listeners);
+    this.tls = tls;
+    this.shutdown = shutdown;
+    this.drain = drain;
   }
 
   public static Future<KeepClusterNode> start(Settings settings) {
@@ -120,6 +129,14 @@ public final class KeepClusterNode {
     Clock clock = settings.clock();
     Problems problems = new Problems();
     NodeConfig config = resolvePublicUrl(settings.config(), identity.id(), problems);
+    Optional<TlsMaterial> tlsMaterial;
+    try {
+      // Before anything starts: unusable TLS files are a configuration error, like a bad key.
+      tlsMaterial = config.servers().tls().isEmpty() ? Optional.empty()
+          : Optional.of(TlsMaterial.load(config.servers().tls().get()));
+    } catch (TlsMaterialException e) {
+      return Future.failedFuture(new ConfigException(e.getMessage()));
+    }
 
     EphemeralKey ephemeral = EphemeralKey.create(identity.id(), config.tokens().issuer(), random);
     KeyRing keyRing = new KeyRing(new KeyRingSnapshot(ephemeral.signing(), List.of(ephemeral.verifying())));
@@ -211,28 +228,50 @@ public final class KeepClusterNode {
         config.configDir(), clock, watcher::scanNow, topology.revoker(), keysets, metrics);
 
     String bind = config.bindAddress();
+    ServerSettings serving = config.servers();
+    boolean https = tlsMaterial.isPresent();
     int apiInstances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return HttpServers.listen(vertx, bind, config.ports().api(), v -> ApiRoutes.create(v, services), apiInstances,
-            connections)
-        .compose(api -> HttpServers.listen(vertx, bind, config.ports().health(),
-                v -> HealthRoutes.create(v, health), 1, connections)
-            .compose(healthPort -> HttpServers.listen(vertx, bind, config.ports().management(),
-                    v -> ManagementRoutes.create(v, management), 1, connections)
-                .compose(managementPort -> HttpServers.listen(vertx, bind, config.ports().metrics(),
-                        v -> JsonErrors.install(MetricsRoutes.create(v, registry)), 1, connections)
-                    .map(metricsPort -> new BoundPorts(api, healthPort, managementPort, metricsPort,
-                        topology.clusterPort())))))
-        .map(ports -> {
+    Drain drain = new Drain(ShutdownSequence.IN_FLIGHT_WAIT);
+    HttpServers servers = new HttpServers(vertx, connections, drain, tlsMaterial.map(TlsMaterial::keyCert));
+    List<Listener> listeners = new CopyOnWriteArrayList<>();
+    return servers.listen(new PortSpec("api", "PORT", bind, config.ports().api(), https),
+            v -> ApiRoutes.create(v, services), apiInstances)
+        .onSuccess(listeners::add)
+        .compose(api -> servers.listen(new PortSpec("health", "HEALTHCHECKPORT", bind, config.ports().health(), false),
+            v -> HealthRoutes.create(v, health), 1))
+        .onSuccess(listeners::add)
+        .compose(healthPort -> servers.listen(new PortSpec("management", "MANAGMENTPORT", serving.managementBind(),
+            config.ports().management(), https), v -> ManagementRoutes.create(v, management), 1))
+        .onSuccess(listeners::add)
+        .compose(managementPort -> servers.listen(new PortSpec("metrics", "METRICSPORT", serving.metricsBind(),
+            config.ports().metrics(), false), v -> JsonErrors.install(MetricsRoutes.create(v, registry)), 1))
+        .onSuccess(listeners::add)
+        .map(metricsPort -> {
+          BoundPorts ports = new BoundPorts(listeners.get(0).port(), listeners.get(1).port(),
+              listeners.get(2).port(), listeners.get(3).port(), topology.clusterPort());
+          Optional<TlsReloader> reloader = tlsMaterial.map(material -> new TlsReloader(vertx,
+              serving.tls().orElseThrow(), material, listeners.stream().filter(l -> l.spec().tls()).toList(),
+              new ProblemReporter(problems, clock, PROBLEM_GRACE), TLS_RECHECK));
+          reloader.ifPresent(TlsReloader::start);
+          ShutdownSequence shutdown = new ShutdownSequence(new ShutdownSequence.Parts(identity.id(), readiness,
+              drain, listeners, connections, hashingPool, () -> {
+                reloader.ifPresent(TlsReloader::close);
+                watcher.close();
+                sync.close();
+                providers.close();
+              }, topology, vertx));
           readiness.markReady();
-          LOG.info("event=node_started node={} version={} {} signing={} members={} issuer={}"
-              + " rollover_lead_s={}", identity.id(), identity.version(), ports.announcement(),
+          LOG.info("event=node_started node={} version={} {} listen=\"{}\" tls={} signing={} members={}"
+              + " issuer={} rollover_lead_s={}", identity.id(), identity.version(), ports.announcement(),
+              addresses(listeners), tlsMaterial.map(TlsMaterial::describe).orElse("off"),
               keyRing.current().signer().kid(), topology.clusterView().members(),
               config.tokens().issuer(), config.rolloverLead().toSeconds());
-          return new KeepClusterNode(vertx, identity, ports, health, watcher, topology, readiness,
-              providers, sync);
+          return new KeepClusterNode(identity, ports, health, listeners, reloader, shutdown,
+              serving.shutdownDrain());
         })
         .onFailure(failure -> LOG.error("event=node_start_failed node={} reason=\"{}\"",
-            identity.id(), failure.toString()))
+            identity.id(), failure instanceof RuntimeException && failure.getMessage() != null
+                ? failure.getMessage() : failure.toString()))
         .recover(failure -> {
           // Completing on a closed Vert.x would lose the failure: hand it over first, then close.
           watcher.close();
@@ -242,6 +281,10 @@ public final class KeepClusterNode {
           vertx.close();
           return Future.failedFuture(failure);
         });
+  }
+
+  private static String addresses(List<Listener> listeners) {
+    return listeners.stream().map(Listener::address).collect(Collectors.joining(" "));
   }
 
   /**
@@ -276,16 +319,31 @@ public final class KeepClusterNode {
     return health;
   }
 
+  /** {@code listening api=https://0.0.0.0:8880 health=http://...}: the bound address of every port. */
+  public String listening() {
+    return "listening " + addresses(listeners);
+  }
+
+  /** The certificate rotation of the TLS ports, when TLS is on. */
+  public Optional<TlsReloader> tls() {
+    return tls;
+  }
+
+  /**
+   * The graceful stop with the configured drain ({@code shutdownDrainSeconds}); asked again, it
+   * cuts the drain short. Completes with true when every phase finished in time.
+   */
+  public CompletableFuture<Boolean> shutdown() {
+    return shutdown.begin(drain);
+  }
+
+  /** Completes when the node has stopped (true when cleanly), without asking it to stop. */
+  public CompletableFuture<Boolean> stopped() {
+    return shutdown.finished();
+  }
+
+  /** The graceful stop without a drain period: for embedding and tests. */
   public Future<Void> stop() {
-    LOG.info("event=node_stopping node={}", identity.id());
-    // Not ready first, so a load balancer polling /health/ready stops sending traffic.
-    readiness.markNotReady();
-    watcher.close();
-    providerSync.close();
-    providers.close();
-    return vertx.close().eventually(() -> {
-      topology.close();
-      return Future.succeededFuture();
-    });
+    return Future.fromCompletionStage(shutdown.begin(Duration.ZERO)).mapEmpty();
   }
 }

@@ -35,7 +35,7 @@ public final class NodeProcess implements AutoCloseable {
       "^ports api=(\\d+) health=(\\d+) management=(\\d+) metrics=(\\d+) cluster=(\\d+)\\s*$");
   /** Variables of the test JVM that must not leak into a node. */
   private static final List<String> SCRUBBED = List.of("PORT", "HEALTHCHECKPORT", "MANAGMENTPORT",
-      "MANAGEMENTPORT", "METRICSPORT", "BIND");
+      "MANAGEMENTPORT", "METRICSPORT", "BIND", "MANAGEMENT_BIND", "METRICS_BIND");
 
   private final String id;
   private final Path configDir;
@@ -213,6 +213,13 @@ public final class NodeProcess implements AutoCloseable {
     LiveProcesses.forget(p);
   }
 
+  /** SIGTERM and return at once: for scenarios that watch the stop as it happens ({@link #awaitExit}). */
+  public void terminate() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+    }
+  }
+
   public void suspend() {
     signal("-STOP");
     suspended = true;
@@ -317,6 +324,8 @@ public final class NodeProcess implements AutoCloseable {
     env.put("BIND", "127.0.0.1");
     // Scenarios that drop a keyset expect it to sign at once; a lead scenario sets its own.
     env.put("KEEP_ROLLOVER_LEAD_SECONDS", "0");
+    // Restarts in scenarios need no load-balancer drain; GracefulShutdownIT sets its own.
+    env.put("KEEP_SHUTDOWN_DRAIN_SECONDS", "0");
     env.put("KEEP_ADMIN_PASSWORD", adminPassword);
     // The management account has its own secret (never the directory admin's).
     env.put("KEEP_MANAGEMENT_PASSWORD", managementPassword(adminPassword));

@@ -5,6 +5,8 @@ import io.keepcluster.node.bootstrap.FirstStart;
 import io.keepcluster.node.config.ConfigException;
 import io.keepcluster.node.config.ConfigLoader;
 import io.keepcluster.node.config.NodeConfig;
+import io.keepcluster.node.http.ListenException;
+import io.keepcluster.node.shutdown.ShutdownSignals;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.keepcluster.shared.password.PasswordHashingParameters;
 import java.io.IOException;
@@ -12,7 +14,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,12 +33,12 @@ import picocli.CommandLine.Option;
 public final class KeepClusterCommand implements Callable<Integer> {
 
   static final int EXIT_CONFIG = 2;
+  /** A stop that had to cut something short (requests past the wait, a cluster leave that failed). */
+  static final int EXIT_UNCLEAN_STOP = 1;
 
   @Option(names = "--config-dir", paramLabel = "DIR", defaultValue = "keepconfig.d",
       description = "The keepconfig.d folder (default: ${DEFAULT-VALUE}); created with a bootstrap admin when empty or missing.")
   Path configDir;
-
-  private final CountDownLatch stopped = new CountDownLatch(1);
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -90,21 +91,33 @@ public final class KeepClusterCommand implements Callable<Integer> {
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
+      // A port in use or unusable TLS files: the operator's to fix, one line, like a bad config.
+      if (cause instanceof ListenException || cause instanceof ConfigException) {
+        System.err.println("keepcluster: " + cause.getMessage());
+        return EXIT_CONFIG;
+      }
       System.err.println("keepcluster: node failed to start: " + cause.getMessage());
       return 1;
     }
     System.out.println(node.ports().announcement());
+    System.out.println(node.listening());
     System.out.flush();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        node.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println("keepcluster: unclean stop: " + e.getMessage());
-      } finally {
-        stopped.countDown();
-      }
-    }, "keepcluster-shutdown"));
-    stopped.await();
-    return 0;
+    // SIGTERM/SIGINT start the graceful stop (exit 0 when clean); the hook covers every other way
+    // the JVM may be asked to exit (SIGHUP, or a handler the JVM refused) with the same sequence.
+    ShutdownSignals.install(node::shutdown, node::shutdown);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> await(node.shutdown()), "keepcluster-exit"));
+    return await(node.stopped()) ? 0 : EXIT_UNCLEAN_STOP;
+  }
+
+  /** Blocks until the node has stopped; true when the stop was clean. */
+  private static boolean await(java.util.concurrent.CompletableFuture<Boolean> stop) {
+    try {
+      return stop.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return false;
+    }
   }
 }

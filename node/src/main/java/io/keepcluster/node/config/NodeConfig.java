@@ -13,6 +13,7 @@ import java.time.Duration;
  *     on a single node without {@code publicUrl} (see {@link #withApiPort})
  * @param rolloverLead how long a new keyset is published (verifies, is in the JWKS) before it
  *     signs; also the JWKS and discovery {@code max-age}
+ * @param servers bind addresses of the management and metrics ports, TLS, the shutdown drain
  */
 public record NodeConfig(
     Path configDir,
@@ -27,6 +28,7 @@ public record NodeConfig(
     JsonObject managementAccounts,
     HttpLimits http,
     LoginLimits login,
+    ServerSettings servers,
     JsonObject raw) {
 
   public NodeConfig {
@@ -43,12 +45,12 @@ public record NodeConfig(
     if (!publicUrl.fallback()) {
       return this;
     }
-    PublicUrl local = PublicUrl.localhost(apiPort);
+    PublicUrl local = PublicUrl.localhost(apiPort, servers.tls().isPresent());
     TokenSettings resolved = raw.getValue(NodeConfigParser.ISSUER) == null
         ? tokens.withIssuer(local.url()) : tokens;
     Ports bound = new Ports(apiPort, ports.health(), ports.management(), ports.metrics());
     return new NodeConfig(configDir, bindAddress, bound, dominoLoginDisabled, resolved, local,
-        rolloverLead, lockout, cluster, managementAccounts, http, login, raw);
+        rolloverLead, lockout, cluster, managementAccounts, http, login, servers, raw);
   }
 
   @Override

@@ -60,7 +60,7 @@ public final class NodeConfigParser {
     return new NodeConfig(configDir, bind, ports, (Boolean) disabled, tokens, publicUrl,
         rolloverLead, lockout, cluster, object(raw, "managementAccounts").copy(),
         http(object(raw, "http")), login(object(raw, "login"), Runtime.getRuntime().availableProcessors()),
-        raw.copy());
+        ServerSettingsParser.parse(configDir, raw), raw.copy());
   }
 
   /**

@@ -23,7 +23,12 @@ public record PublicUrl(String url, boolean fallback) {
 
   /** What a single node without {@code publicUrl} answers on: its own API port on localhost. */
   public static PublicUrl localhost(int apiPort) {
-    return new PublicUrl("http://localhost:" + apiPort, true);
+    return localhost(apiPort, false);
+  }
+
+  /** As {@link #localhost(int)}, {@code https://} when the API port speaks TLS. */
+  public static PublicUrl localhost(int apiPort, boolean https) {
+    return new PublicUrl((https ? "https" : "http") + "://localhost:" + apiPort, true);
   }
 
   /** {@code path} (starting with a slash) under this base URL. */

@@ -1,5 +1,7 @@
 package io.keepcluster.node.grid;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -84,6 +86,9 @@ public final class GridMember implements AutoCloseable {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // A graceful leave hands this member's partitions over; bound it (Hazelcast's default is 600 s)
+    // so a stopping node cannot outlive a systemd or Kubernetes stop timeout waiting for a peer.
+    config.setProperty("hazelcast.graceful.shutdown.max.wait", "20");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
@@ -166,6 +171,20 @@ public final class GridMember implements AutoCloseable {
     // A fresh name per start: the lost instance may still be finishing its shutdown.
     config.setInstanceName("keepcluster-" + nodeId + (rejoins.get() == 0 && instance == null ? "" : "-" + UUID.randomUUID()));
     HazelcastInstance created = Hazelcast.newHazelcastInstance(config);
+    created.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        LOG.info("event=member_joined node={} member={} address={}", nodeId,
+            event.getMember().getAttribute(NODE_ATTRIBUTE), event.getMember().getAddress());
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        // Graceful leaves show up here at once; a crashed member only after its heartbeat timeout.
+        LOG.info("event=member_left node={} member={} address={}", nodeId,
+            event.getMember().getAttribute(NODE_ATTRIBUTE), event.getMember().getAddress());
+      }
+    });
     created.getLifecycleService().addLifecycleListener(event -> {
       LifecycleState state = event.getState();
       if ((state == LifecycleState.SHUTTING_DOWN || state == LifecycleState.SHUTDOWN) && !closing

@@ -6,9 +6,11 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +18,9 @@ import java.util.function.Function;
 
 /**
  * Starts the node's HTTP servers: one router per port, on one or more event loops, all under the
- * same {@link HttpLimits} and one node-wide {@link ConnectionBudget}.
+ * same {@link HttpLimits}, one node-wide {@link ConnectionBudget} and one {@link Drain}; ports
+ * marked TLS serve HTTPS with the node's certificate. A port that cannot be bound fails with a
+ * {@link ListenException} naming it.
  */
 public final class HttpServers {
 
@@ -26,21 +30,35 @@ public final class HttpServers {
    */
   static final int MAX_HEADER_BYTES = 2 * TokenVerifier.MAX_TOKEN_CHARS;
 
-  private HttpServers() {}
+  private final Vertx vertx;
+  private final ConnectionBudget budget;
+  private final Drain drain;
+  private final Optional<KeyCertOptions> certificate;
+
+  /** {@code certificate}: what TLS ports present at start (empty when TLS is not configured). */
+  public HttpServers(Vertx vertx, ConnectionBudget budget, Drain drain,
+      Optional<KeyCertOptions> certificate) {
+    this.vertx = vertx;
+    this.budget = budget;
+    this.drain = drain;
+    this.certificate = certificate;
+  }
 
   /**
    * Deploys {@code instances} server verticles on one address and answers the port they share.
    * Vert.x shares a concrete address between instances but gives each its own port for port 0,
    * so port 0 is first resolved to a free port (and retried if another process takes it first).
    */
-  public static Future<Integer> listen(Vertx vertx, String host, int port,
-      Function<Vertx, Router> routes, int instances, ConnectionBudget budget) {
-    if (instances == 1 || port != 0) {
-      return deploy(vertx, host, port, routes, instances, budget);
+  public Future<Listener> listen(PortSpec spec, Function<Vertx, Router> routes, int instances) {
+    if (spec.tls() && certificate.isEmpty()) {
+      return Future.failedFuture(new IllegalStateException(spec.name() + " port wants TLS but no certificate is loaded"));
     }
-    return deploy(vertx, host, FreePort.pick(host), routes, instances, budget)
-        .recover(failure -> deploy(vertx, host, FreePort.pick(host), routes, instances, budget))
-        .recover(failure -> deploy(vertx, host, FreePort.pick(host), routes, instances, budget));
+    if (instances == 1 || spec.port() != 0) {
+      return deploy(spec, spec.port(), routes, instances);
+    }
+    return deploy(spec, FreePort.pick(spec.host()), routes, instances)
+        .recover(failure -> deploy(spec, FreePort.pick(spec.host()), routes, instances))
+        .recover(failure -> deploy(spec, FreePort.pick(spec.host()), routes, instances));
   }
 
   /** The server options every port shares: header and request-line limits, the idle timeout. */
@@ -58,21 +76,30 @@ public final class HttpServers {
     return options;
   }
 
-  private static Future<Integer> deploy(Vertx vertx, String host, int port,
-      Function<Vertx, Router> routes, int instances, ConnectionBudget budget) {
+  private Future<Listener> deploy(PortSpec spec, int port, Function<Vertx, Router> routes, int instances) {
     List<RouterVerticle> deployed = new CopyOnWriteArrayList<>();
-    HttpServerOptions options = options(host, port, budget.limits());
+    HttpServerOptions options = options(spec.host(), port, budget.limits());
+    if (spec.tls()) {
+      // HTTP/1.1 over TLS (no ALPN), like the cleartext ports; the handshake deadline keeps a
+      // silent TLS client from holding a connection slot past the request-head timeout.
+      options.setSsl(true).setKeyCertOptions(certificate.orElseThrow())
+          .setSslHandshakeTimeout(budget.limits().requestHeaderTimeout().toMillis())
+          .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    }
     return vertx.deployVerticle(() -> {
-          RouterVerticle verticle = new RouterVerticle(options, routes, budget);
+          RouterVerticle verticle = new RouterVerticle(options, routes, budget, drain);
           deployed.add(verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(instances))
+        .recover(failure -> Future.failedFuture(ListenException.of(spec, port, failure)))
         .compose(id -> {
           Set<Integer> ports = new HashSet<>();
           deployed.forEach(v -> ports.add(v.actualPort()));
-          return ports.size() == 1 ? Future.succeededFuture(ports.iterator().next())
+          return ports.size() == 1
+              ? Future.succeededFuture(new Listener(spec, ports.iterator().next(),
+                  deployed.stream().map(RouterVerticle::server).toList()))
               : vertx.undeploy(id).transform(ignored -> Future.failedFuture(
-                  "servers on " + host + ":" + port + " did not share one port: " + ports));
+                  "servers on " + spec.host() + ":" + port + " did not share one port: " + ports));
         });
   }
 }

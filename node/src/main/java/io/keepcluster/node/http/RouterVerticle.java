@@ -2,6 +2,7 @@ package io.keepcluster.node.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.function.Function;
@@ -17,14 +18,16 @@ public final class RouterVerticle extends VerticleBase {
   private final HttpServerOptions options;
   private final Function<io.vertx.core.Vertx, Router> routes;
   private final ConnectionBudget budget;
-  private volatile int actualPort;
+  private final Drain drain;
+  private volatile HttpServer server;
   private ConnectionWatch watch;
 
   public RouterVerticle(HttpServerOptions options, Function<io.vertx.core.Vertx, Router> routes,
-      ConnectionBudget budget) {
+      ConnectionBudget budget, Drain drain) {
     this.options = options;
     this.routes = routes;
     this.budget = budget;
+    this.drain = drain;
   }
 
   @Override
@@ -34,11 +37,12 @@ public final class RouterVerticle extends VerticleBase {
     Router router = routes.apply(vertx);
     // Before every other route (body handlers included): the request head has arrived.
     router.route().order(Integer.MIN_VALUE).handler(watch::requestStarted);
+    router.route().order(Integer.MIN_VALUE + 1).handler(drain::handle);
     return vertx.createHttpServer(options)
         .connectionHandler(watch::opened)
         .requestHandler(router)
         .listen()
-        .onSuccess(server -> actualPort = server.actualPort());
+        .onSuccess(started -> server = started);
   }
 
   @Override
@@ -48,6 +52,11 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   public int actualPort() {
-    return actualPort;
+    return server.actualPort();
+  }
+
+  /** This instance's server (instances on one port share the listening socket). */
+  public HttpServer server() {
+    return server;
   }
 }

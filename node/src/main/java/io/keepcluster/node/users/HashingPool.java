@@ -1,8 +1,11 @@
 package io.keepcluster.node.users;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,6 +22,7 @@ public final class HashingPool {
   /** Admitted and not yet completed: running plus waiting. */
   private final AtomicInteger admitted = new AtomicInteger();
   private final AtomicInteger running = new AtomicInteger();
+  private final List<Promise<Void>> idleWaiters = new CopyOnWriteArrayList<>();
 
   /** {@code executor} must have {@code threads} threads; this pool only admits work to it. */
   public HashingPool(WorkerExecutor executor, int threads, int maxQueued) {
@@ -43,7 +47,32 @@ public final class HashingPool {
       } finally {
         running.decrementAndGet();
       }
-    }, false).andThen(done -> admitted.decrementAndGet());
+    }, false).andThen(done -> {
+      if (admitted.decrementAndGet() == 0) {
+        wakeIdleWaiters();
+      }
+    });
+  }
+
+  /**
+   * Completes once no hash is running or waiting: a stopping node waits for this before it closes
+   * the worker threads, so no admitted login is cut off with a rejected task.
+   */
+  public Future<Void> idle() {
+    Promise<Void> waiter = Promise.promise();
+    idleWaiters.add(waiter);
+    // Checked after registering: a last hash that completed in between has already woken nobody.
+    if (admitted.get() == 0) {
+      wakeIdleWaiters();
+    }
+    return waiter.future();
+  }
+
+  private void wakeIdleWaiters() {
+    for (Promise<Void> waiter : idleWaiters) {
+      idleWaiters.remove(waiter);
+      waiter.tryComplete();
+    }
   }
 
   /** Hashes waiting for a thread. */

@@ -21,6 +21,15 @@ public final class EnvironmentOverlay {
     putInt(overlay, "MANAGMENTPORT", management);
     putInt(overlay, "METRICSPORT", env.get("METRICSPORT"));
     putString(overlay, "BIND", env.get("BIND"));
+    putString(overlay, "MANAGEMENT_BIND", env.get("MANAGEMENT_BIND"));
+    putString(overlay, "METRICS_BIND", env.get("METRICS_BIND"));
+    putInt(overlay, "shutdownDrainSeconds", env.get("KEEP_SHUTDOWN_DRAIN_SECONDS"));
+    JsonObject tls = new JsonObject();
+    putString(tls, "certFile", env.get("KEEP_TLS_CERT_FILE"));
+    putString(tls, "keyFile", env.get("KEEP_TLS_KEY_FILE"));
+    if (!tls.isEmpty()) {
+      overlay.put("TLS", tls);
+    }
     putString(overlay, "publicUrl", env.get("KEEP_PUBLIC_URL"));
     putString(overlay, "issuer", env.get("KEEP_ISSUER"));
     putInt(overlay, "rolloverLeadSeconds", env.get("KEEP_ROLLOVER_LEAD_SECONDS"));
