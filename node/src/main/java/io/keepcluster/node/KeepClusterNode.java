@@ -15,6 +15,7 @@ import io.keepcluster.node.http.ConnectionBudget;
 import io.keepcluster.node.http.FreePort;
 import io.keepcluster.node.http.HttpServers;
 import io.keepcluster.node.http.JsonErrors;
+import io.keepcluster.node.http.RequestObservation;
 import io.keepcluster.node.keys.CryptoWarmup;
 import io.keepcluster.node.keys.EphemeralKey;
 import io.keepcluster.node.keys.KeyRing;
@@ -51,6 +52,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -59,6 +61,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import static io.keepcluster.node.http.RequestObservation.observed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,7 +128,7 @@ public final class KeepClusterNode {
     KeyRing keyRing = new KeyRing(new KeyRingSnapshot(ephemeral.signing(), List.of(ephemeral.verifying())));
     KeysetRegistry keysets = new KeysetRegistry(keyRing, ephemeral, config.tokens().maxDuration(),
         clock, identity.id());
-    ProblemReporter keysetProblems = new ProblemReporter(problems, clock, PROBLEM_GRACE);
+    ProblemReporter keysetProblems = new ProblemReporter(problems, clock, PROBLEM_GRACE, "keyset_refused");
 
     Topology topology;
     try {
@@ -155,10 +158,13 @@ public final class KeepClusterNode {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            // Vert.x's HTTP server series mix the four ports; RequestObservation tags them by server.
+            .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     NodeMetrics metrics = new NodeMetrics(registry);
+    metrics.bindJvm(vertx);
     PasswordHasher hasher = new PasswordHasher(settings.hashing());
     LoginService logins = new LoginService(topology.users(), hasher, topology.lockouts());
     int hashingThreads = config.login().hashingThreads();
@@ -212,14 +218,17 @@ public final class KeepClusterNode {
 
     String bind = config.bindAddress();
     int apiInstances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return HttpServers.listen(vertx, bind, config.ports().api(), v -> ApiRoutes.create(v, services), apiInstances,
+    return HttpServers.listen(vertx, bind, config.ports().api(),
+            observed(RequestObservation.API, metrics, v -> ApiRoutes.create(v, services)), apiInstances,
             connections)
         .compose(api -> HttpServers.listen(vertx, bind, config.ports().health(),
-                v -> HealthRoutes.create(v, health), 1, connections)
+                observed(RequestObservation.HEALTH, metrics, v -> HealthRoutes.create(v, health)), 1, connections)
             .compose(healthPort -> HttpServers.listen(vertx, bind, config.ports().management(),
-                    v -> ManagementRoutes.create(v, management), 1, connections)
+                    observed(RequestObservation.MANAGEMENT, metrics, v -> ManagementRoutes.create(v, management)),
+                    1, connections)
                 .compose(managementPort -> HttpServers.listen(vertx, bind, config.ports().metrics(),
-                        v -> JsonErrors.install(MetricsRoutes.create(v, registry)), 1, connections)
+                        observed(RequestObservation.METRICS, metrics,
+                            v -> JsonErrors.install(MetricsRoutes.create(v, registry))), 1, connections)
                     .map(metricsPort -> new BoundPorts(api, healthPort, managementPort, metricsPort,
                         topology.clusterPort())))))
         .map(ports -> {

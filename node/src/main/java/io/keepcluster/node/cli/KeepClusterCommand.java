@@ -5,6 +5,8 @@ import io.keepcluster.node.bootstrap.FirstStart;
 import io.keepcluster.node.config.ConfigException;
 import io.keepcluster.node.config.ConfigLoader;
 import io.keepcluster.node.config.NodeConfig;
+import io.keepcluster.node.logging.LogSettings;
+import io.keepcluster.node.logging.LogSetup;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.keepcluster.shared.password.PasswordHashingParameters;
 import java.io.IOException;
@@ -80,6 +82,13 @@ public final class KeepClusterCommand implements Callable<Integer> {
     try {
       config = loader.load(configDir);
     } catch (ConfigException e) {
+      System.err.println("keepcluster: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    try {
+      // The environment chose the log format at start; the config folder may change it now.
+      LogSetup.apply(LogSettings.from(config.raw(), loader.env(), configDir));
+    } catch (IllegalArgumentException e) {
       System.err.println("keepcluster: " + e.getMessage());
       return EXIT_CONFIG;
     }

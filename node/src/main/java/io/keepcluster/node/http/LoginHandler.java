@@ -1,6 +1,8 @@
 package io.keepcluster.node.http;
 
 import io.keepcluster.node.config.TokenSettings;
+import io.keepcluster.node.logging.Audit;
+import io.keepcluster.node.logging.LogSafe;
 import io.keepcluster.node.metrics.NodeMetrics;
 import io.keepcluster.node.tokens.IssuedToken;
 import io.keepcluster.node.tokens.TokenIssuer;
@@ -41,6 +43,7 @@ final class LoginHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    long start = System.nanoTime();
     if (disabled.getAsBoolean()) {
       ErrorResponses.send(ctx, 403, "Domino login is disabled on this cluster (disableDominoLogin);"
           + " use a token from a configured identity provider");
@@ -65,7 +68,9 @@ final class LoginHandler implements Handler<RoutingContext> {
       if (result.failed() && result.cause() instanceof HashingBusyException) {
         Arrays.fill(request.password(), '\0');
         metrics.hashingRejected("login");
-        metrics.login("busy");
+        metrics.login("busy", start);
+        Audit.LOG.info("event=login_failed user={} reason=busy {}", LogSafe.unknownName(request.username()),
+            RequestIds.fields(ctx));
         ctx.response().putHeader("Retry-After", "1");
         ErrorResponses.send(ctx, 503, BUSY);
         return;
@@ -76,24 +81,40 @@ final class LoginHandler implements Handler<RoutingContext> {
       }
       LoginOutcome outcome = result.result();
       if (outcome.user().isEmpty()) {
-        // One answer for every failure; the reason is counted for the operator only.
-        metrics.login(outcome.reason().label());
+        // One answer for every failure; the reason is counted and logged for the operator only.
+        metrics.login(outcome.reason().label(), start);
+        Audit.LOG.info("event=login_failed user={} reason={} {}", loggedName(request.username(), outcome),
+            outcome.reason().label(), RequestIds.fields(ctx));
         ErrorResponses.send(ctx, 401, ErrorResponses.INVALID_CREDENTIALS);
         return;
       }
-      respond(ctx, outcome.user().get(), request.scope());
+      respond(ctx, request.username(), outcome.user().get(), request.scope(), start);
     });
   }
 
-  private void respond(RoutingContext ctx, UserRecord user, String requestedScope) {
+  /**
+   * The name a failed login is logged under: a name that is certainly an account's as it is, any
+   * other only as a fingerprint ({@link LogSafe#unknownName}): it may be a password typed into the
+   * wrong field.
+   */
+  private static String loggedName(String username, LoginOutcome outcome) {
+    return outcome.reason() == LoginOutcome.Reason.WRONG_PASSWORD
+        ? LogSafe.value(username) : LogSafe.unknownName(username);
+  }
+
+  private void respond(RoutingContext ctx, String username, UserRecord user, String requestedScope,
+      long start) {
     String scope = Scopes.narrow(user.scopes(), requestedScope);
     if (scope.isEmpty()) {
-      metrics.login("scope_refused");
+      metrics.login("scope_refused", start);
+      Audit.LOG.info("event=login_failed user={} reason=scope_refused {}", LogSafe.value(username),
+          RequestIds.fields(ctx));
       ErrorResponses.send(ctx, 403, "None of the requested scopes is granted to this user");
       return;
     }
     IssuedToken token = issuer.issue(new TokenRequest(user.dn(), user.email(), scope));
-    metrics.login("ok");
+    metrics.login("ok", start);
+    Audit.LOG.info("event=login_ok user={} {}", LogSafe.value(username), RequestIds.fields(ctx));
     JsonObject body = new JsonObject()
         .put("bearer", token.serialized())
         .put("claims", new JsonObject(token.claims().toJSONObject()))

@@ -46,8 +46,7 @@ public final class LoginService {
     }
     LoginOutcome.Reason reason = !admitted ? LoginOutcome.Reason.SUSPENDED
         : user.isEmpty() ? LoginOutcome.Reason.UNKNOWN_USER : LoginOutcome.Reason.WRONG_PASSWORD;
-    LOG.info("event=login_failed user={} reason={}",
-        user.isPresent() ? LogSafe.value(username) : LogSafe.unknownName(username), reason.label());
+    // Logged by the caller, which knows the request (id, client address).
     return LoginOutcome.failed(reason);
   }
 }
