@@ -257,8 +257,9 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
         }
         LOG.info("event=keyset_published kid={} node={} status={}", p.kid(), nodeId,
             p.record().status().label());
-        Audit.LOG.info("event=keyset_published kid={} node={} file={}.json status={}", p.kid(), nodeId,
-            p.kid(), p.record().status().label());
+        Audit.LOG.info("event=keyset_published kid={} alg={} node={} file={}.json status={}", p.kid(),
+            Optional.ofNullable(lastScan.loaded().get(p.kid())).map(Keyset::jwsAlgorithm).orElse("-"),
+            nodeId, p.kid(), p.record().status().label());
       } else if (action instanceof RetireInStore r) {
         store.update(r.retired());
         LOG.info("event=keyset_retired_cluster_wide kid={} node={}", r.kid(), nodeId);
@@ -278,9 +279,10 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
         if (!m.silent().isEmpty()) {
           LOG.warn("event=keyset_activation_fallback kid={} silent_members={}", m.kid(), m.silent());
         }
-        registry.markSignable(m.kid());
+        // Audited before the registry may switch its signer to it (keyset_signing follows).
         Audit.LOG.info("event=keyset_activated kid={} alg={} node={} verified_by={}", m.kid(),
             registry.get(m.kid()).map(Keyset::jwsAlgorithm).orElse("-"), nodeId, m.verifiedBy());
+        registry.markSignable(m.kid());
         LOG.info("event=keyset_signable kid={} node={} verified_by={}", m.kid(), nodeId, m.verifiedBy());
       } else if (action instanceof RetireLocally r) {
         registry.retire(r.kid(), r.at());
