@@ -178,6 +178,7 @@ public final class KeepClusterNode {
     HealthReporter health = new HealthReporter(identity.id(), identity.version(), keyRing,
         ephemeral.kid(), topology.clusterView(), problems, readiness);
     ProviderRegistry providers = ProviderRegistry.create(vertx, clock, RefreshRules.DEFAULT);
+    providers.onFetch(metrics::jwksFetched);
     ProviderSync sync = new ProviderSync(identity.id(), topology.providers(), providers,
         new ProviderPersistence(config.configDir()), problems, !config.cluster().multiNode());
     try {
