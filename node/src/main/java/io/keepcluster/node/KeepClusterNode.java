@@ -1,5 +1,7 @@
 package io.keepcluster.node;
 
+import static io.keepcluster.node.http.RequestObservation.observed;
+
 import io.keepcluster.node.cluster.ClusterTopology;
 import io.keepcluster.node.config.ConfigLoader;
 import io.keepcluster.node.config.ConfigRecheck;
@@ -61,7 +63,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import static io.keepcluster.node.http.RequestObservation.observed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
