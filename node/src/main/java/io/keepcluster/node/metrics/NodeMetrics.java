@@ -21,6 +21,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
@@ -39,6 +41,11 @@ public final class NodeMetrics {
   static final Duration[] REPLICATION_BUCKETS = millis(10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000);
 
   private final MeterRegistry registry;
+  /** Hot-path timers, looked up once: building a meter id per request costs more than the record. */
+  private final Map<String, Timer> verifyTimers = new ConcurrentHashMap<>();
+  private final Map<HttpSeries, Timer> httpTimers = new ConcurrentHashMap<>();
+
+  private record HttpSeries(String server, String route, String method, int status) {}
 
   public NodeMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -108,19 +115,24 @@ public final class NodeMetrics {
 
   /** One bearer token verified ({@code ok}) or refused ({@code rejected}) in {@code nanos}. */
   public void tokenVerified(String outcome, long nanos) {
-    Timer.builder("keepcluster.token.verify.duration").tag("outcome", outcome)
-        .description("Time to verify one bearer token (JWE unwrap, signature and claims)")
-        .serviceLevelObjectives(VERIFY_BUCKETS)
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    verifyTimers.computeIfAbsent(outcome, o -> Timer.builder("keepcluster.token.verify.duration")
+            .tag("outcome", o)
+            .description("Time to verify one bearer token (JWE unwrap, signature and claims)")
+            .serviceLevelObjectives(VERIFY_BUCKETS)
+            .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** One HTTP request answered by {@code server} (api, health, management, metrics). */
   public void httpRequest(String server, String route, String method, int status, long nanos) {
-    Timer.builder("keepcluster.http.server.requests")
-        .tags("server", server, "route", route, "method", method, "status", Integer.toString(status))
-        .description("HTTP requests by server (port), route template, method and status")
-        .serviceLevelObjectives(HTTP_BUCKETS)
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    httpTimers.computeIfAbsent(new HttpSeries(server, route, method, status), series ->
+            Timer.builder("keepcluster.http.server.requests")
+                .tags("server", series.server(), "route", series.route(), "method", series.method(),
+                    "status", Integer.toString(series.status()))
+                .description("HTTP requests by server (port), route template, method and status")
+                .serviceLevelObjectives(HTTP_BUCKETS)
+                .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** How long a keyset took from publication on its origin node to being applied here. */
