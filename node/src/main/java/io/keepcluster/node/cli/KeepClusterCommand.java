@@ -65,6 +65,12 @@ public final class KeepClusterCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ConfigLoader loader = ConfigLoader.fromEnvironment();
     try {
+      LogSettings.fromEnvironment(loader.env());
+    } catch (IllegalArgumentException e) {
+      System.err.println("keepcluster: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    try {
       if (FirstStart.needed(configDir)) {
         // Check what the environment alone says before creating anything on disk.
         loader.load(configDir);
