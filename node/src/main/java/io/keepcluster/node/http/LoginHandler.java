@@ -58,9 +58,12 @@ final class LoginHandler implements Handler<RoutingContext> {
     }
     // Password hashing is deliberately slow: never on the event loop, and never queued without
     // bound. A full pool answers 503 at once rather than making every login wait.
-    hashing.<LoginOutcome>submit(() -> {
+    hashing.<Attempt>submit(() -> {
       try {
-        return logins.authenticate(request.username(), request.password());
+        LoginOutcome outcome = logins.authenticate(request.username(), request.password());
+        // Looked up here, off the event loop: the directory may read its file.
+        return new Attempt(outcome, outcome.user().isPresent() ? LogSafe.value(request.username())
+            : logins.loggableName(request.username()));
       } finally {
         Arrays.fill(request.password(), '\0');
       }
@@ -79,11 +82,11 @@ final class LoginHandler implements Handler<RoutingContext> {
         ErrorResponses.send(ctx, 500, "Login failed on the server");
         return;
       }
-      LoginOutcome outcome = result.result();
+      LoginOutcome outcome = result.result().outcome();
       if (outcome.user().isEmpty()) {
         // One answer for every failure; the reason is counted and logged for the operator only.
         metrics.login(outcome.reason().label(), start);
-        Audit.LOG.info("event=login_failed user={} reason={} {}", loggedName(request.username(), outcome),
+        Audit.LOG.info("event=login_failed user={} reason={} {}", result.result().loggedName(),
             outcome.reason().label(), RequestIds.fields(ctx));
         ErrorResponses.send(ctx, 401, ErrorResponses.INVALID_CREDENTIALS);
         return;
@@ -92,15 +95,8 @@ final class LoginHandler implements Handler<RoutingContext> {
     });
   }
 
-  /**
-   * The name a failed login is logged under: a name that is certainly an account's as it is, any
-   * other only as a fingerprint ({@link LogSafe#unknownName}): it may be a password typed into the
-   * wrong field.
-   */
-  private static String loggedName(String username, LoginOutcome outcome) {
-    return outcome.reason() == LoginOutcome.Reason.WRONG_PASSWORD
-        ? LogSafe.value(username) : LogSafe.unknownName(username);
-  }
+  /** What a password check came to, and the name to log it under. */
+  private record Attempt(LoginOutcome outcome, String loggedName) {}
 
   private void respond(RoutingContext ctx, String username, UserRecord user, String requestedScope,
       long start) {

@@ -30,6 +30,14 @@ public final class LoginService {
     this.lockouts = lockouts;
   }
 
+  /**
+   * {@code username} as a log line may show it: as typed when it names an account, else only as a
+   * fingerprint ({@link LogSafe#unknownName}), since it may be a password typed into the wrong field.
+   */
+  public String loggableName(String username) {
+    return users.find(username).isPresent() ? LogSafe.value(username) : LogSafe.unknownName(username);
+  }
+
   public LoginOutcome authenticate(String username, char[] password) {
     Optional<UserRecord> user = users.find(username);
     String counted = LockoutKey.of(username, user.isPresent());
