@@ -1,5 +1,7 @@
 package io.keepcluster.node;
 
+import static io.keepcluster.node.http.RequestObservation.observed;
+
 import io.keepcluster.node.cluster.ClusterTopology;
 import io.keepcluster.node.config.ConfigLoader;
 import io.keepcluster.node.config.ConfigRecheck;
@@ -20,6 +22,7 @@ import io.keepcluster.node.http.HttpServers;
 import io.keepcluster.node.http.JsonErrors;
 import io.keepcluster.node.http.Listener;
 import io.keepcluster.node.http.PortSpec;
+import io.keepcluster.node.http.RequestObservation;
 import io.keepcluster.node.keys.CryptoWarmup;
 import io.keepcluster.node.keys.EphemeralKey;
 import io.keepcluster.node.keys.KeyRing;
@@ -60,6 +63,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -142,7 +146,7 @@ public final class KeepClusterNode {
     KeyRing keyRing = new KeyRing(new KeyRingSnapshot(ephemeral.signing(), List.of(ephemeral.verifying())));
     KeysetRegistry keysets = new KeysetRegistry(keyRing, ephemeral, config.tokens().maxDuration(),
         clock, identity.id());
-    ProblemReporter keysetProblems = new ProblemReporter(problems, clock, PROBLEM_GRACE);
+    ProblemReporter keysetProblems = new ProblemReporter(problems, clock, PROBLEM_GRACE, "keyset_refused");
 
     Topology topology;
     try {
@@ -172,10 +176,13 @@ public final class KeepClusterNode {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            // Vert.x's HTTP server series mix the four ports; RequestObservation tags them by server.
+            .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     NodeMetrics metrics = new NodeMetrics(registry);
+    metrics.bindJvm(vertx);
     PasswordHasher hasher = new PasswordHasher(settings.hashing());
     LoginService logins = new LoginService(topology.users(), hasher, topology.lockouts());
     int hashingThreads = config.login().hashingThreads();
@@ -189,6 +196,7 @@ public final class KeepClusterNode {
     HealthReporter health = new HealthReporter(identity.id(), identity.version(), keyRing,
         ephemeral.kid(), topology.clusterView(), problems, readiness);
     ProviderRegistry providers = ProviderRegistry.create(vertx, clock, RefreshRules.DEFAULT);
+    providers.onFetch(metrics::jwksFetched);
     ProviderSync sync = new ProviderSync(identity.id(), topology.providers(), providers,
         new ProviderPersistence(config.configDir()), problems, !config.cluster().multiNode());
     try {
@@ -235,16 +243,18 @@ public final class KeepClusterNode {
     HttpServers servers = new HttpServers(vertx, connections, drain, tlsMaterial.map(TlsMaterial::keyCert));
     List<Listener> listeners = new CopyOnWriteArrayList<>();
     return servers.listen(new PortSpec("api", "PORT", bind, config.ports().api(), https),
-            v -> ApiRoutes.create(v, services), apiInstances)
+            observed(RequestObservation.API, metrics, v -> ApiRoutes.create(v, services)), apiInstances)
         .onSuccess(listeners::add)
         .compose(api -> servers.listen(new PortSpec("health", "HEALTHCHECKPORT", bind, config.ports().health(), false),
-            v -> HealthRoutes.create(v, health), 1))
+            observed(RequestObservation.HEALTH, metrics, v -> HealthRoutes.create(v, health)), 1))
         .onSuccess(listeners::add)
         .compose(healthPort -> servers.listen(new PortSpec("management", "MANAGMENTPORT", serving.managementBind(),
-            config.ports().management(), https), v -> ManagementRoutes.create(v, management), 1))
+            config.ports().management(), https),
+            observed(RequestObservation.MANAGEMENT, metrics, v -> ManagementRoutes.create(v, management)), 1))
         .onSuccess(listeners::add)
         .compose(managementPort -> servers.listen(new PortSpec("metrics", "METRICSPORT", serving.metricsBind(),
-            config.ports().metrics(), false), v -> JsonErrors.install(MetricsRoutes.create(v, registry)), 1))
+            config.ports().metrics(), false),
+            observed(RequestObservation.METRICS, metrics, v -> JsonErrors.install(MetricsRoutes.create(v, registry))), 1))
         .onSuccess(listeners::add)
         .map(metricsPort -> {
           BoundPorts ports = new BoundPorts(listeners.get(0).port(), listeners.get(1).port(),

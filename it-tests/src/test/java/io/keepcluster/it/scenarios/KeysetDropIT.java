@@ -58,6 +58,14 @@ class KeysetDropIT extends ThreeNodeCluster {
       Health health = node.client().health();
       assertEquals(Optional.of("signing"), health.keysetState(dropped.name()), health.toString());
     }
+    // Nodes 1 and 3 received the keyset through the grid: its replication lag is in their metrics.
+    for (NodeProcess node : java.util.List.of(cluster.node(1), cluster.node(3))) {
+      String metrics = node.client().metrics().body();
+      double count = metrics.lines().filter(l -> l.startsWith("keepcluster_keyset_replication_lag_seconds_count "))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+      assertTrue(count >= 1, metrics);
+      assertTrue(metrics.contains("keepcluster_keyset_replication_lag_seconds_bucket{le=\"+Inf\"}"), metrics);
+    }
   }
 
   @Test

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class StartupIT {
 
   private static final String TEST = "StartupIT";
-  /** A log line of the node (slf4j-simple with a timestamp), as opposed to a plain message. */
+  /** A log line of the node (the text format starts with a timestamp), as opposed to a plain message. */
   private static final java.util.regex.Pattern LOG_LINE = java.util.regex.Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T.*");
 
   @BeforeAll

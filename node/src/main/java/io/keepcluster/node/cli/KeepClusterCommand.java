@@ -7,6 +7,8 @@ import io.keepcluster.node.config.ConfigLoader;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.http.ListenException;
 import io.keepcluster.node.shutdown.ShutdownSignals;
+import io.keepcluster.node.logging.LogSettings;
+import io.keepcluster.node.logging.LogSetup;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.keepcluster.shared.password.PasswordHashingParameters;
 import java.io.IOException;
@@ -64,6 +66,12 @@ public final class KeepClusterCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ConfigLoader loader = ConfigLoader.fromEnvironment();
     try {
+      LogSettings.fromEnvironment(loader.env());
+    } catch (IllegalArgumentException e) {
+      System.err.println("keepcluster: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    try {
       if (FirstStart.needed(configDir)) {
         // Check what the environment alone says before creating anything on disk.
         loader.load(configDir);
@@ -81,6 +89,13 @@ public final class KeepClusterCommand implements Callable<Integer> {
     try {
       config = loader.load(configDir);
     } catch (ConfigException e) {
+      System.err.println("keepcluster: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    try {
+      // The environment chose the log format at start; the config folder may change it now.
+      LogSetup.apply(LogSettings.from(config.raw(), loader.env(), configDir));
+    } catch (IllegalArgumentException e) {
       System.err.println("keepcluster: " + e.getMessage());
       return EXIT_CONFIG;
     }

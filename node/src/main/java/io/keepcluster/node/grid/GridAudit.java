@@ -1,5 +1,6 @@
 package io.keepcluster.node.grid;
 
+import io.keepcluster.node.logging.Audit;
 import io.keepcluster.node.status.Problems;
 import java.util.EnumMap;
 import java.util.Map;
@@ -56,6 +57,8 @@ public final class GridAudit {
     if (logged.add(member + "|" + offence)) {
       LOG.warn("event=grid_write_refused offence={} member={} claimed_node={} map={} key={} reason=\"{}\""
           + " action=not_applied_and_repaired", offence, member, claimedNode, map, key, reason);
+      Audit.LOG.warn("event=grid_write_refused offence={} member={} claimed_node={} map={} key={}",
+          offence, member, claimedNode, map, key);
     }
     if (reporting && !"unknown".equals(member)) {
       reportedMembers.put(member, claimedNode);

@@ -44,7 +44,7 @@ public final class ApiRoutes {
     // Its own route: Vert.x allows no plain handler before an authentication handler on one route.
     router.route("/api/v1/*").handler(new EncryptedBearer(services.verifier())).failureHandler(refusals);
     router.route("/api/v1/*")
-        .handler(JWTAuthHandler.create(new KeyRingJwtAuth(services.verifier())))
+        .handler(JWTAuthHandler.create(new KeyRingJwtAuth(services.verifier(), services.metrics()::tokenVerified)))
         .handler(BearerRefusals::requireUser)
         .failureHandler(refusals);
     router.get("/api/v1/userinfo").handler(new UserInfoHandler());

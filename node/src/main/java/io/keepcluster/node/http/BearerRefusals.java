@@ -68,12 +68,13 @@ final class BearerRefusals implements Handler<RoutingContext> {
     RejectionReason reason = refusal.reason();
     metrics.tokenRejected(reason.code());
     if (reason == RejectionReason.MISSING) {
-      LOG.info("event=token_rejected reason={} path={}", reason.code(), LogSafe.value(ctx.request().path()));
+      LOG.info("event=token_rejected reason={} path={} {}", reason.code(), LogSafe.value(ctx.request().path()),
+          RequestIds.fields(ctx));
     } else {
       // The reason and the kid go to metrics and the log, never to the caller; the token never.
-      LOG.info("event=token_rejected reason={} kid={} path={} detail=\"{}\"", reason.code(),
+      LOG.info("event=token_rejected reason={} kid={} path={} detail=\"{}\" {}", reason.code(),
           LogSafe.value(refusal.kid().orElse(null)), LogSafe.value(ctx.request().path()),
-          refusal.getMessage());
+          refusal.getMessage(), RequestIds.fields(ctx));
     }
     ErrorResponses.invalidToken(ctx);
   }

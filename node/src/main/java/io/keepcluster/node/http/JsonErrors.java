@@ -20,7 +20,8 @@ public final class JsonErrors {
     router.errorHandler(400, ctx -> ErrorResponses.send(ctx, 400, "Bad request"));
     router.errorHandler(500, ctx -> {
       if (ctx.failure() != null) {
-        LOG.error("event=request_failed path={}", ctx.request().path(), ctx.failure());
+        LOG.error("event=request_failed path={} {}", io.keepcluster.node.logging.LogSafe.value(ctx.request().path()),
+            RequestIds.fields(ctx), ctx.failure());
       }
       ErrorResponses.send(ctx, 500, "Internal error");
     });

@@ -1,6 +1,8 @@
 package io.keepcluster.node.http;
 
 import io.keepcluster.node.config.TokenSettings;
+import io.keepcluster.node.logging.Audit;
+import io.keepcluster.node.logging.LogSafe;
 import io.keepcluster.node.metrics.NodeMetrics;
 import io.keepcluster.node.tokens.IssuedToken;
 import io.keepcluster.node.tokens.TokenIssuer;
@@ -41,6 +43,7 @@ final class LoginHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    long start = System.nanoTime();
     if (disabled.getAsBoolean()) {
       ErrorResponses.send(ctx, 403, "Domino login is disabled on this cluster (disableDominoLogin);"
           + " use a token from a configured identity provider");
@@ -55,9 +58,12 @@ final class LoginHandler implements Handler<RoutingContext> {
     }
     // Password hashing is deliberately slow: never on the event loop, and never queued without
     // bound. A full pool answers 503 at once rather than making every login wait.
-    hashing.<LoginOutcome>submit(() -> {
+    hashing.<Attempt>submit(() -> {
       try {
-        return logins.authenticate(request.username(), request.password());
+        LoginOutcome outcome = logins.authenticate(request.username(), request.password());
+        // Looked up here, off the event loop: the directory may read its file.
+        return new Attempt(outcome, outcome.user().isPresent() ? LogSafe.value(request.username())
+            : logins.loggableName(request.username()));
       } finally {
         Arrays.fill(request.password(), '\0');
       }
@@ -65,7 +71,9 @@ final class LoginHandler implements Handler<RoutingContext> {
       if (result.failed() && result.cause() instanceof HashingBusyException) {
         Arrays.fill(request.password(), '\0');
         metrics.hashingRejected("login");
-        metrics.login("busy");
+        metrics.login("busy", start);
+        Audit.LOG.info("event=login_failed user={} reason=busy {}", LogSafe.unknownName(request.username()),
+            RequestIds.fields(ctx));
         ctx.response().putHeader("Retry-After", "1");
         ErrorResponses.send(ctx, 503, BUSY);
         return;
@@ -74,26 +82,35 @@ final class LoginHandler implements Handler<RoutingContext> {
         ErrorResponses.send(ctx, 500, "Login failed on the server");
         return;
       }
-      LoginOutcome outcome = result.result();
+      LoginOutcome outcome = result.result().outcome();
       if (outcome.user().isEmpty()) {
-        // One answer for every failure; the reason is counted for the operator only.
-        metrics.login(outcome.reason().label());
+        // One answer for every failure; the reason is counted and logged for the operator only.
+        metrics.login(outcome.reason().label(), start);
+        Audit.LOG.info("event=login_failed user={} reason={} {}", result.result().loggedName(),
+            outcome.reason().label(), RequestIds.fields(ctx));
         ErrorResponses.send(ctx, 401, ErrorResponses.INVALID_CREDENTIALS);
         return;
       }
-      respond(ctx, outcome.user().get(), request.scope());
+      respond(ctx, request.username(), outcome.user().get(), request.scope(), start);
     });
   }
 
-  private void respond(RoutingContext ctx, UserRecord user, String requestedScope) {
+  /** What a password check came to, and the name to log it under. */
+  private record Attempt(LoginOutcome outcome, String loggedName) {}
+
+  private void respond(RoutingContext ctx, String username, UserRecord user, String requestedScope,
+      long start) {
     String scope = Scopes.narrow(user.scopes(), requestedScope);
     if (scope.isEmpty()) {
-      metrics.login("scope_refused");
+      metrics.login("scope_refused", start);
+      Audit.LOG.info("event=login_failed user={} reason=scope_refused {}", LogSafe.value(username),
+          RequestIds.fields(ctx));
       ErrorResponses.send(ctx, 403, "None of the requested scopes is granted to this user");
       return;
     }
     IssuedToken token = issuer.issue(new TokenRequest(user.dn(), user.email(), scope));
-    metrics.login("ok");
+    metrics.login("ok", start);
+    Audit.LOG.info("event=login_ok user={} {}", LogSafe.value(username), RequestIds.fields(ctx));
     JsonObject body = new JsonObject()
         .put("bearer", token.serialized())
         .put("claims", new JsonObject(token.claims().toJSONObject()))

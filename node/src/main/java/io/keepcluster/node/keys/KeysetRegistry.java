@@ -1,5 +1,6 @@
 package io.keepcluster.node.keys;
 
+import io.keepcluster.node.logging.Audit;
 import io.keepcluster.node.status.KeyStatusSource;
 import io.keepcluster.shared.keys.Keyset;
 import io.vertx.core.json.JsonArray;
@@ -41,10 +42,12 @@ public final class KeysetRegistry implements KeyStatusSource {
   private final EphemeralKey ephemeral;
   private final Duration maxTokenLifetime;
   private final Clock clock;
+  private final String nodeId;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private volatile Function<String, List<String>> nodesOf;
   private volatile Function<String, Optional<Instant>> signingAtOf = kid -> Optional.empty();
   private volatile List<JsonObject> stateView = List.of();
+  private volatile java.util.function.Consumer<Duration> replicationLag = lag -> {};
   /**
    * JWE recipient keys by kid, published with each key ring. Kept apart from the key ring on
    * purpose: the ring is what signature verification reads, and that path never holds a private
@@ -59,6 +62,7 @@ public final class KeysetRegistry implements KeyStatusSource {
     this.maxTokenLifetime = maxTokenLifetime;
     this.clock = clock;
     this.nodesOf = kid -> List.of(nodeId);
+    this.nodeId = nodeId;
   }
 
   /** Who has a keyset loaded, for health; the cluster replaces the single-node answer. */
@@ -72,6 +76,16 @@ public final class KeysetRegistry implements KeyStatusSource {
    */
   public void signingAt(Function<String, Optional<Instant>> signingAtOf) {
     this.signingAtOf = signingAtOf;
+  }
+
+  /** Who hears how long a keyset from another node took to arrive here (metrics). */
+  public void onReplicated(java.util.function.Consumer<Duration> listener) {
+    this.replicationLag = listener;
+  }
+
+  /** A keyset published by another node was applied here {@code lag} after its publication. */
+  public void replicated(Duration lag) {
+    replicationLag.accept(lag);
   }
 
   /**
@@ -119,6 +133,8 @@ public final class KeysetRegistry implements KeyStatusSource {
     if (entry != null && entry.retiredAt().isEmpty()) {
       entries.put(kid, new Entry(entry.keyset(), entry.signable(), Optional.of(at), entry.signing()));
       LOG.info("event=keyset_retired kid={} verifies_until={}", kid, at.plus(maxTokenLifetime));
+      Audit.LOG.info("event=keyset_retired kid={} alg={} node={} verifies_until={}", kid,
+          entry.keyset().jwsAlgorithm(), nodeId, at.plus(maxTokenLifetime));
       publish();
     }
   }
@@ -130,8 +146,10 @@ public final class KeysetRegistry implements KeyStatusSource {
 
   /** Forgets {@code kid} at once: its tokens stop verifying (revocation). */
   public synchronized void remove(String kid) {
-    if (entries.remove(kid) != null) {
+    Entry removed = entries.remove(kid);
+    if (removed != null) {
       LOG.info("event=keyset_removed kid={}", kid);
+      Audit.LOG.info("event=keyset_removed kid={} alg={} node={}", kid, removed.keyset().jwsAlgorithm(), nodeId);
       publish();
     }
   }
@@ -212,6 +230,8 @@ public final class KeysetRegistry implements KeyStatusSource {
     stateView = List.copyOf(view);
     if (!previous.kid().equals(signing.kid())) {
       LOG.info("event=signer_changed kid={} previous={}", signing.kid(), previous.kid());
+      Audit.LOG.info("event=keyset_signing kid={} alg={} node={} previous={}", signing.kid(),
+          signing.algorithm(), nodeId, previous.kid());
     }
   }
 

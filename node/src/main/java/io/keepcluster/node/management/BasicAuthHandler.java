@@ -1,5 +1,7 @@
 package io.keepcluster.node.management;
 
+import io.keepcluster.node.http.RequestIds;
+import io.keepcluster.node.logging.Audit;
 import io.keepcluster.node.http.ErrorResponses;
 import io.keepcluster.node.logging.LogSafe;
 import io.keepcluster.node.metrics.NodeMetrics;
@@ -55,8 +57,8 @@ final class BasicAuthHandler implements Handler<RoutingContext> {
         ctx.put(OPERATOR, name);
         ctx.next();
       } else {
-        LOG.info("event=management_login_failed account={}",
-            accounts.exists(name) ? LogSafe.value(name) : LogSafe.unknownName(name));
+        Audit.LOG.info("event=management_login_failed account={} {}",
+            accounts.exists(name) ? LogSafe.value(name) : LogSafe.unknownName(name), RequestIds.fields(ctx));
         challenge(ctx);
       }
     });

@@ -1,5 +1,8 @@
 package io.keepcluster.node.management;
 
+import io.keepcluster.node.logging.LogSafe;
+import io.keepcluster.node.http.RequestIds;
+import io.keepcluster.node.logging.Audit;
 import io.keepcluster.node.http.ErrorResponses;
 import io.keepcluster.node.http.JsonBodies;
 import io.keepcluster.shared.keys.InvalidKeysetNameException;
@@ -91,6 +94,7 @@ final class IdpCertificateHandler implements Handler<RoutingContext> {
       return;
     }
     String operator = ctx.get(BasicAuthHandler.OPERATOR);
+    String requestFields = RequestIds.fields(ctx);
     // Key generation and the file writes run on a worker; the scan on the scanner's own thread.
     // The answer waits for that scan at most SCAN_WAIT: the files are written either way, and a
     // scanner held up by the folder must not hold the console up with it.
@@ -98,6 +102,8 @@ final class IdpCertificateHandler implements Handler<RoutingContext> {
     vertx.<KeysetFiles>executeBlocking(() -> {
       KeysetFiles files = generator.generate(name, spec, clock);
       files.writeTo(configDir);
+      Audit.LOG.info("event=keyset_created kid={} alg={} file={}.json source=management operator={} {}",
+          name.value(), spec.jwsAlgorithm(), name.value(), LogSafe.value(operator), requestFields);
       return files;
     }, false).compose(files -> Future.fromCompletionStage(rescan.get(), context)
             .timeout(SCAN_WAIT.toMillis(), TimeUnit.MILLISECONDS)

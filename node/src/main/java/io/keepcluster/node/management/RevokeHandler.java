@@ -1,5 +1,7 @@
 package io.keepcluster.node.management;
 
+import io.keepcluster.node.http.RequestIds;
+import io.keepcluster.node.logging.Audit;
 import io.keepcluster.node.http.ErrorResponses;
 import io.keepcluster.node.logging.LogSafe;
 import io.vertx.core.Handler;
@@ -34,6 +36,8 @@ final class RevokeHandler implements Handler<RoutingContext> {
         ErrorResponses.send(ctx, 404, "No keyset with this kid", kid);
       } else {
         LOG.warn("event=keyset_revoked kid={} operator={}", LogSafe.value(kid), LogSafe.value(operator));
+        Audit.LOG.warn("event=keyset_revoked kid={} operator={} {}", LogSafe.value(kid), LogSafe.value(operator),
+            RequestIds.fields(ctx));
         ErrorResponses.sendJson(ctx, 200, new JsonObject().put("kid", kid).put("revoked", true));
       }
     });

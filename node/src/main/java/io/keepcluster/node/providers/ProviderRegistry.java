@@ -41,11 +41,20 @@ public final class ProviderRegistry implements AutoCloseable {
   private volatile Snapshot snapshot = Snapshot.EMPTY;
   private WebClient client;
   private boolean closed;
+  private volatile java.util.function.BiConsumer<String, String> fetchListener = (provider, outcome) -> {};
 
   private ProviderRegistry(Vertx vertx, Clock clock, RefreshRules rules) {
     this.vertx = vertx;
     this.clock = clock;
     this.rules = rules;
+  }
+
+  /**
+   * Who hears of each JWKS fetch: the provider's name and {@code ok}, {@code error} (the answer
+   * was not usable) or {@code unreachable} (metrics).
+   */
+  public void onFetch(java.util.function.BiConsumer<String, String> listener) {
+    this.fetchListener = listener;
   }
 
   /** No providers: every token is the cluster's own. */
@@ -116,7 +125,11 @@ public final class ProviderRegistry implements AutoCloseable {
     }
     JwksFetcher fetcher = new JwksFetcher(client, config, discovery.discoveryUrl(),
         rules.fetchTimeout());
-    return ProviderKeyCache.fetching(config.name(), fetcher::fetch, vertx, clock, rules);
+    return ProviderKeyCache.fetching(config.name(), () -> fetcher.fetch().andThen(result ->
+        fetchListener.accept(config.name(), result.succeeded() ? "ok"
+            : result.cause() instanceof KeysUnavailableException e
+                && e.kind() == KeysUnavailableException.Kind.INVALID ? "error" : "unreachable")),
+        vertx, clock, rules);
   }
 
   private static ProviderKeySnapshot staticKeys(ProviderConfig config, ProviderConfig.StaticKey key,

@@ -1,5 +1,6 @@
 package io.keepcluster.node.status;
 
+import io.keepcluster.node.logging.Audit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,13 +24,23 @@ public final class ProblemReporter {
   private final Problems problems;
   private final Clock clock;
   private final Duration grace;
+  private final String auditEvent;
   private final Map<String, Instant> firstSeen = new HashMap<>();
   private final Map<String, String> reported = new HashMap<>();
 
   public ProblemReporter(Problems problems, Clock clock, Duration grace) {
+    this(problems, clock, grace, null);
+  }
+
+  /**
+   * @param auditEvent when not null, each problem as it appears is also an audit event of this
+   *     name ({@code event=keyset_refused file=... reason="..."})
+   */
+  public ProblemReporter(Problems problems, Clock clock, Duration grace, String auditEvent) {
     this.problems = problems;
     this.clock = clock;
     this.grace = grace;
+    this.auditEvent = auditEvent;
   }
 
   /** Replaces this component's problems with {@code current} (file to reason). */
@@ -49,6 +60,9 @@ public final class ProblemReporter {
         problems.report(file, error);
         if (!error.equals(reported.put(file, error))) {
           LOG.warn("event=problem file={} error=\"{}\"", file, error);
+          if (auditEvent != null) {
+            Audit.LOG.warn("event={} file={} reason=\"{}\"", auditEvent, file, error);
+          }
         }
       }
     });

@@ -37,8 +37,21 @@ public final class KeyRingJwtAuth implements JWTAuth {
 
   private final TokenVerifier verifier;
 
+  /** Hears how long each verification took and whether it passed (metrics). */
+  @FunctionalInterface
+  public interface VerificationTimer {
+    void verified(String outcome, long nanos);
+  }
+
+  private final VerificationTimer timer;
+
   public KeyRingJwtAuth(TokenVerifier verifier) {
+    this(verifier, (outcome, nanos) -> {});
+  }
+
+  public KeyRingJwtAuth(TokenVerifier verifier, VerificationTimer timer) {
     this.verifier = verifier;
+    this.timer = timer;
   }
 
   @Override
@@ -46,9 +59,13 @@ public final class KeyRingJwtAuth implements JWTAuth {
     if (!(credentials instanceof TokenCredentials token)) {
       return Future.failedFuture(new CredentialValidationException("only bearer tokens are accepted"));
     }
+    long start = System.nanoTime();
     try {
-      return Future.succeededFuture(toUser(token.getToken(), verifier.verify(token.getToken())));
+      VerifiedToken verified = verifier.verify(token.getToken());
+      timer.verified("ok", System.nanoTime() - start);
+      return Future.succeededFuture(toUser(token.getToken(), verified));
     } catch (TokenRejectedException e) {
+      timer.verified("rejected", System.nanoTime() - start);
       return Future.failedFuture(e);
     }
   }

@@ -30,6 +30,14 @@ public final class LoginService {
     this.lockouts = lockouts;
   }
 
+  /**
+   * {@code username} as a log line may show it: as typed when it names an account, else only as a
+   * fingerprint ({@link LogSafe#unknownName}), since it may be a password typed into the wrong field.
+   */
+  public String loggableName(String username) {
+    return users.find(username).isPresent() ? LogSafe.value(username) : LogSafe.unknownName(username);
+  }
+
   public LoginOutcome authenticate(String username, char[] password) {
     Optional<UserRecord> user = users.find(username);
     String counted = LockoutKey.of(username, user.isPresent());
@@ -46,8 +54,7 @@ public final class LoginService {
     }
     LoginOutcome.Reason reason = !admitted ? LoginOutcome.Reason.SUSPENDED
         : user.isEmpty() ? LoginOutcome.Reason.UNKNOWN_USER : LoginOutcome.Reason.WRONG_PASSWORD;
-    LOG.info("event=login_failed user={} reason={}",
-        user.isPresent() ? LogSafe.value(username) : LogSafe.unknownName(username), reason.label());
+    // Logged by the caller, which knows the request (id, client address).
     return LoginOutcome.failed(reason);
   }
 }

@@ -192,6 +192,17 @@ class KeepClusterCommandTest {
   }
 
   @Test
+  @DisplayName("starting with an unknown logFormat exits 2 naming the key and the allowed values")
+  void unknownLogFormatRefused() throws Exception {
+    Files.writeString(dir.resolve("logs.json"), "{\"logFormat\": \"xml\"}");
+
+    Run run = run("", "--config-dir", dir.toString());
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("logFormat must be \"text\" or \"json\""), run.err());
+  }
+
+  @Test
   @DisplayName("starting with a config value of the wrong type exits 2 naming the key")
   void invalidValueRefused() throws Exception {
     Files.writeString(dir.resolve("tokens.json"), "{\"JwtDuration\": \"two hours\"}");

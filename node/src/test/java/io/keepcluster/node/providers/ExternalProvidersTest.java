@@ -151,6 +151,20 @@ class ExternalProvidersTest {
   }
 
   @Test
+  @DisplayName("JWKS fetches are counted by provider and outcome: ok, then unreachable once the IdP is down")
+  void fetchesCounted() {
+    awaitStatus("acme", "ok");
+    assertTrue(node.counter("keepcluster_jwks_fetches_total", "outcome=\"ok\",provider=\"acme\"") >= 1,
+        node.scrapeMetrics());
+
+    idp.stop();
+    node.userinfo(idp.sign("k1", idp.claims(AUD).build(), h -> h.keyID("new-kid")));
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        node.counter("keepcluster_jwks_fetches_total", "outcome=\"unreachable\",provider=\"acme\"") >= 1);
+  }
+
+  @Test
   @DisplayName("the IdP goes down: cached keys keep verifying and /health says unreachable")
   void idpDown() {
     idp.stop();

@@ -1,6 +1,7 @@
 package io.keepcluster.node.keys.lifecycle;
 
 import io.keepcluster.node.keys.KeysetRegistry;
+import io.keepcluster.node.logging.Audit;
 import io.keepcluster.node.keys.KeysetScan;
 import io.keepcluster.node.keys.lifecycle.KeysetAction.Ack;
 import io.keepcluster.node.keys.lifecycle.KeysetAction.DeleteFiles;
@@ -69,6 +70,8 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
   private final Clock clock;
   private final BooleanSupplier trusted;
   private final KeysetLoader loader = new KeysetLoader();
+  /** Records published before this node started are old news, not replication lag. */
+  private final Instant startedAt;
   private final ScheduledExecutorService executor;
   private final AtomicBoolean passQueued = new AtomicBoolean();
   /** Keysets opened from records, by fingerprint (loading parses and checks keys: not free). */
@@ -95,6 +98,7 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
     this.planner = planner;
     this.clock = clock;
     this.trusted = trusted;
+    this.startedAt = clock.instant();
     this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "keepcluster-keysets");
       thread.setDaemon(true);
@@ -253,6 +257,9 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
         }
         LOG.info("event=keyset_published kid={} node={} status={}", p.kid(), nodeId,
             p.record().status().label());
+        Audit.LOG.info("event=keyset_published kid={} alg={} node={} file={}.json status={}", p.kid(),
+            Optional.ofNullable(lastScan.loaded().get(p.kid())).map(Keyset::jwsAlgorithm).orElse("-"),
+            nodeId, p.kid(), p.record().status().label());
       } else if (action instanceof RetireInStore r) {
         store.update(r.retired());
         LOG.info("event=keyset_retired_cluster_wide kid={} node={}", r.kid(), nodeId);
@@ -265,13 +272,16 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
         Optional<Keyset> keyset = open(l.record(), current);
         if (keyset.isEmpty()) {
           failed.add(l.kid());
-        } else {
-          registry.put(keyset.get(), false);
+        } else if (registry.put(keyset.get(), false) && !nodeId.equals(l.record().origin())) {
+          replicated(l.record(), keyset.get());
         }
       } else if (action instanceof MarkSignable m) {
         if (!m.silent().isEmpty()) {
           LOG.warn("event=keyset_activation_fallback kid={} silent_members={}", m.kid(), m.silent());
         }
+        // Audited before the registry may switch its signer to it (keyset_signing follows).
+        Audit.LOG.info("event=keyset_activated kid={} alg={} node={} verified_by={}", m.kid(),
+            registry.get(m.kid()).map(Keyset::jwsAlgorithm).orElse("-"), nodeId, m.verifiedBy());
         registry.markSignable(m.kid());
         LOG.info("event=keyset_signable kid={} node={} verified_by={}", m.kid(), nodeId, m.verifiedBy());
       } else if (action instanceof RetireLocally r) {
@@ -293,6 +303,17 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
     }
     memory = next;
     return Optional.of(current);
+  }
+
+  /** A keyset from another node is in use here: audited, and its lag measured when it is news. */
+  private void replicated(KeysetRecord record, Keyset keyset) {
+    Instant now = clock.instant();
+    Duration lag = Duration.between(record.publishedAt(), now);
+    if (!record.publishedAt().isBefore(startedAt)) {
+      registry.replicated(lag);
+    }
+    Audit.LOG.info("event=keyset_replicated kid={} alg={} node={} origin={} lag_ms={}", record.kid(),
+        keyset.jwsAlgorithm(), nodeId, record.origin(), Math.max(0, lag.toMillis()));
   }
 
   private Optional<Keyset> open(KeysetRecord record, Map<String, String> current) {
