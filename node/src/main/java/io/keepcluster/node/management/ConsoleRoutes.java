@@ -47,8 +47,15 @@ final class ConsoleRoutes {
       ctx.response().setStatusCode(204).end();
     });
     router.route("/console/api/*").handler(ctx -> ErrorResponses.send(ctx, 404, "Not found", ctx.request().path()));
+    // Vert.x matches "/console" and "/console/" alike: only the bare paths are sent on.
     router.get("/").handler(ctx -> ctx.redirect("/console/"));
-    router.get("/console").handler(ctx -> ctx.redirect("/console/"));
+    router.get("/console").handler(ctx -> {
+      if (ctx.request().path().equals("/console")) {
+        ctx.redirect("/console/");
+      } else {
+        ctx.next();
+      }
+    });
     router.route("/console/*").handler(StaticHandler.create("console")
         .setCachingEnabled(false)
         .setDirectoryListing(false)
