@@ -67,6 +67,16 @@
     return (d ? d + 'd ' : '') + (d || h ? h + 'h ' : '') + (d || h || m ? m + 'm ' : '') + (s % 60) + 's';
   }
 
+  /** Fills a table's rows and labels each cell with its column, for the narrow (stacked) layout. */
+  function fill(tableId, rows) {
+    const table = $(tableId);
+    table.tBodies[0].replaceChildren(...rows);
+    const names = Array.from(table.tHead.rows[0].cells).map((c) => c.textContent);
+    Array.from(table.tBodies[0].rows).forEach((row) => Array.from(row.cells).forEach((cell, i) => {
+      if (cell.colSpan === 1 && names[i]) cell.dataset.label = names[i];
+    }));
+  }
+
   function badge(text, kind) {
     return el('span', { class: 'badge badge-' + (kind || text) }, text);
   }
@@ -113,6 +123,7 @@
       show('login-error', 'Enter the account name and the password.');
       return;
     }
+    show('login-error', '');
     $('login-submit').disabled = true;
     const reply = await api('POST', '/console/api/login', { username, password });
     $('login-submit').disabled = false;
@@ -259,7 +270,7 @@
     const rows = members.map((m) => el('tr', { 'data-node': m },
       el('td', {}, m + (m === reply.body.node ? ' (this node)' : '')),
       el('td', { class: 'presence' }, having.has(m) ? badge('yes', 'ok') : badge('not yet', 'waiting'))));
-    $('rollout-table').tBodies[0].replaceChildren(...rows);
+    fill('rollout-table', rows);
   }
 
   // ---- Keysets -----------------------------------------------------------------------------
@@ -305,7 +316,7 @@
       rows.push(el('tr', {}, el('td', { colSpan: 7, class: 'empty' },
         'No keyset yet: this node signs with its ephemeral key. Create one on the Home page.')));
     }
-    $('keysets-table').tBodies[0].replaceChildren(...rows);
+    fill('keysets-table', rows);
     const claimed = new Set(body.keysets.flatMap((k) => ofKid(k.kid)));
     const others = problems.filter((p) => !claimed.has(p));
     $('keysets-problems').hidden = others.length === 0;
@@ -350,7 +361,7 @@
     if (rows.length === 0) {
       rows.push(el('tr', {}, el('td', { colSpan: 4, class: 'empty' }, 'No external provider is configured (jwt section).')));
     }
-    $('providers-table').tBodies[0].replaceChildren(...rows);
+    fill('providers-table', rows);
   }
 
   // ---- Users (the management user API) ------------------------------------------------------
@@ -380,7 +391,7 @@
         el('td', { class: 'row-actions' }, buttons));
     });
     if (rows.length === 0) rows.push(el('tr', {}, el('td', { colSpan: 5, class: 'empty' }, 'No users.')));
-    $('users-table').tBodies[0].replaceChildren(...rows);
+    fill('users-table', rows);
   }
 
   async function userAction(name, action) {
@@ -444,7 +455,7 @@
         typeof e.value === 'string' ? e.value : JSON.stringify(e.value)),
       el('td', {}, el('span', { class: 'source source-' + (e.source === 'defaults' ? 'default'
         : e.source === 'environment' ? 'env' : 'file') }, e.source))));
-    $('config-table').tBodies[0].replaceChildren(...rows);
+    fill('config-table', rows);
   }
 
   // ---- Cluster -----------------------------------------------------------------------------
@@ -465,7 +476,7 @@
       el('td', { class: 'mono' }, m + (m === c.node ? ' (this node)' : '')),
       el('td', {}, m === c.node ? c.version : '—'),
       el('td', {}, m === c.node ? duration(c.uptimeSeconds) + ' (since ' + when(c.startedAt) + ')' : '—')));
-    $('cluster-table').tBodies[0].replaceChildren(...rows);
+    fill('cluster-table', rows);
   }
 
   // ---- start -------------------------------------------------------------------------------
