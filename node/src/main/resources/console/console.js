@@ -306,6 +306,11 @@
           live ? el('button', { type: 'button', 'data-action': 'retire', onclick: () => act(k.kid, 'retire') }, 'Retire') : '',
           el('button', { type: 'button', class: 'danger', 'data-action': 'revoke', onclick: () => act(k.kid, 'revoke') }, 'Revoke')));
     });
+    if (state.rolloutKid && !state.revoked.has(state.rolloutKid) && !body.keysets.some((k) => k.kid === state.rolloutKid)) {
+      // Created from this console, files written, not loaded yet.
+      rows.push(el('tr', { 'data-kid': state.rolloutKid }, el('td', { class: 'mono' }, state.rolloutKid), el('td', {}, ''),
+        el('td', { class: 'state' }, badge('pending')), el('td', {}, ''), el('td', {}, ''), el('td', {}, ''), el('td', {}, '')));
+    }
     state.revoked.forEach((kid) => {
       if (!body.keysets.some((k) => k.kid === kid)) {
         rows.push(el('tr', { 'data-kid': kid, class: 'gone' }, el('td', { class: 'mono' }, kid), el('td', {}, ''),
@@ -472,10 +477,12 @@
     $('cluster-facts').replaceChildren(...fact('Cluster', c.name), ...fact('This node', c.node),
       ...fact('Status', badge(c.status, c.status === 'UP' ? 'ok' : 'bad')), ...fact('Members', String(c.members.length)),
       ...(c.intruders.length ? fact('Refused members', c.intruders.map((i) => i.member + ' (' + i.reason + ')').join('; ')) : []));
-    const rows = c.members.map((m) => el('tr', { 'data-member': m },
-      el('td', { class: 'mono' }, m + (m === c.node ? ' (this node)' : '')),
-      el('td', {}, m === c.node ? c.version : '—'),
-      el('td', {}, m === c.node ? duration(c.uptimeSeconds) + ' (since ' + when(c.startedAt) + ')' : '—')));
+    const now = new Date(c.now);
+    const rows = c.members.map((m) => el('tr', { 'data-member': m.node },
+      el('td', { class: 'mono' }, m.node + (m.node === c.node ? ' (this node)' : '')),
+      el('td', {}, m.version || 'unknown'),
+      el('td', {}, m.startedAt ? duration((now - new Date(m.startedAt)) / 1000) + ' (since ' + when(m.startedAt) + ')'
+        : 'unknown')));
     fill('cluster-table', rows);
   }
 

@@ -209,7 +209,7 @@ public final class KeepClusterNode {
         topology.managementLockouts());
     ManagementRoutes.Services management = new ManagementRoutes.Services(accounts, hashingPool, health,
         config.configDir(), clock, watcher::scanNow, topology.revoker(), keysets, metrics,
-        topology.retirer(), settings.env(), clock.instant());
+        topology.retirer(), settings.env(), clock.instant(), topology.clusterView());
 
     String bind = config.bindAddress();
     int apiInstances = Math.max(1, Runtime.getRuntime().availableProcessors());

@@ -160,6 +160,8 @@ class ConsoleIT {
     console1.page("cluster");
     console1.awaitText(By.id("cluster-table"), "node2");
     console1.awaitText(By.id("cluster-table"), "node1 (this node)");
+    String node2Row = console1.find(By.cssSelector("#cluster-table tr[data-member='node2']")).getText();
+    assertFalse(node2Row.contains("unknown"), "node 2 states its version and start: " + node2Row);
     console1.screenshot("cluster");
 
     console1.size(ConsoleBrowser.NARROW);

@@ -2,6 +2,7 @@ package io.keepcluster.node.management;
 
 import io.keepcluster.node.http.ErrorResponses;
 import io.keepcluster.node.http.JsonContentType;
+import io.keepcluster.node.logging.LogSafe;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +10,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.sstore.LocalSessionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The console: static pages from the jar ({@code console/} on the class path) and its sign-in
@@ -16,6 +19,8 @@ import io.vertx.ext.web.sstore.LocalSessionStore;
  * is HttpOnly and SameSite=Strict, and created only when someone signs in.
  */
 final class ConsoleRoutes {
+
+  private static final Logger AUDIT = LoggerFactory.getLogger("keepcluster.audit");
 
   private ConsoleRoutes() {}
 
@@ -43,7 +48,11 @@ final class ConsoleRoutes {
         ErrorResponses.send(ctx, 403, "Missing or wrong CSRF token");
         return;
       }
+      String operator = ConsoleSession.operator(ctx);
       ConsoleSession.signOut(ctx);
+      if (operator != null) {
+        AUDIT.info("event=console_signed_out operator={}", LogSafe.value(operator));
+      }
       ctx.response().setStatusCode(204).end();
     });
     router.route("/console/api/*").handler(ctx -> ErrorResponses.send(ctx, 404, "Not found", ctx.request().path()));

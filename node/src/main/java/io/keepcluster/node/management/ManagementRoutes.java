@@ -1,6 +1,7 @@
 package io.keepcluster.node.management;
 
 import io.keepcluster.node.health.HealthReporter;
+import io.keepcluster.node.status.ClusterView;
 import io.keepcluster.node.status.KeyStatusSource;
 import io.keepcluster.node.http.ApiRoutes;
 import io.keepcluster.node.http.ErrorResponses;
@@ -13,6 +14,7 @@ import io.keepcluster.shared.config.ConfigOverlay;
 import io.keepcluster.shared.keys.KeysetGenerator;
 import io.keepcluster.shared.keys.KeysetName;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -36,7 +38,7 @@ public final class ManagementRoutes {
   public record Services(ManagementAccounts accounts, HashingPool hashing, HealthReporter health,
       Path configDir, Clock clock, Supplier<CompletionStage<Void>> rescan, KeysetRevoker revoker,
       KeyStatusSource keysets, NodeMetrics metrics, KeysetRetirer retirer, Map<String, String> env,
-      Instant startedAt) {}
+      Instant startedAt, ClusterView cluster) {}
 
   public static Router create(Vertx vertx, Services services) {
     ManagementAccounts accounts = services.accounts();
@@ -69,7 +71,7 @@ public final class ManagementRoutes {
     router.get("/api/providers").handler(ctx -> ErrorResponses.sendJson(ctx, 200,
         new JsonObject().put("providers", health.report().getJsonArray("providers"))));
     router.get("/api/cluster").handler(ctx -> ErrorResponses.sendJson(ctx, 200,
-        cluster(health.report(), services.startedAt(), services.clock())));
+        cluster(health.report(), services.startedAt(), services.clock(), services.cluster())));
     ConfigSources config = new ConfigSources(services.configDir(), services.env(),
         ConfigOverlay.withBundledDefaults());
     router.get("/api/config").handler(ctx -> vertx.executeBlocking(config::describe, false)
@@ -80,16 +82,32 @@ public final class ManagementRoutes {
     return router;
   }
 
-  /** This node's view of its cluster: the members it sees, and its own version and uptime. */
-  private static JsonObject cluster(JsonObject report, Instant startedAt, Clock clock) {
+  /**
+   * This node's view of its cluster: the members it sees, with the version and process start each
+   * member states about itself, and this node's own version and uptime.
+   */
+  private static JsonObject cluster(JsonObject report, Instant startedAt, Clock clock, ClusterView view) {
     JsonObject cluster = report.getJsonObject("cluster");
+    Map<String, ClusterView.MemberDetails> details = view.memberDetails();
+    JsonArray members = new JsonArray();
+    for (Object id : cluster.getJsonArray("members")) {
+      JsonObject member = new JsonObject().put("node", id);
+      ClusterView.MemberDetails about = details.get(String.valueOf(id));
+      if (id.equals(report.getString("node"))) {
+        member.put("version", report.getString("version")).put("startedAt", startedAt.toString());
+      } else if (about != null) {
+        member.put("version", about.version()).put("startedAt", about.startedAt());
+      }
+      members.add(member);
+    }
     return new JsonObject().put("name", cluster.getString("name"))
         .put("node", report.getString("node"))
         .put("status", report.getString("status"))
         .put("version", report.getString("version"))
         .put("startedAt", startedAt.toString())
         .put("uptimeSeconds", Duration.between(startedAt, clock.instant()).toSeconds())
-        .put("members", cluster.getJsonArray("members"))
+        .put("now", clock.instant().toString())
+        .put("members", members)
         .put("intruders", cluster.getJsonArray("intruders"));
   }
 }
