@@ -93,10 +93,11 @@ public final class ManagementRoutes {
     for (Object id : cluster.getJsonArray("members")) {
       JsonObject member = new JsonObject().put("node", id);
       ClusterView.MemberDetails about = details.get(String.valueOf(id));
-      if (id.equals(report.getString("node"))) {
-        member.put("version", report.getString("version")).put("startedAt", startedAt.toString());
-      } else if (about != null) {
+      // Every row the same way (what the member states: its process start), so rows compare.
+      if (about != null) {
         member.put("version", about.version()).put("startedAt", about.startedAt());
+      } else if (id.equals(report.getString("node"))) {
+        member.put("version", report.getString("version")).put("startedAt", startedAt.toString());
       }
       members.add(member);
     }
