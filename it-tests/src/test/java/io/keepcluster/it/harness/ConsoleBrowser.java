@@ -53,6 +53,8 @@ public final class ConsoleBrowser implements AutoCloseable {
     ChromeOptions options = new ChromeOptions().setBinary(chromium).addArguments("--headless=new",
         "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,800");
+    // The browser's console log, to prove the page broke no CSP rule and threw no error.
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     ChromeDriver driver = new ChromeDriver(service, options);
     String base = "http://127.0.0.1:" + node.ports().management();
     ConsoleBrowser browser = new ConsoleBrowser(driver, service, base);
@@ -116,6 +118,18 @@ public final class ConsoleBrowser implements AutoCloseable {
       throw new IllegalStateException("no cookie " + name + " in the browser");
     }
     return cookie.getName() + "=" + cookie.getValue();
+  }
+
+  /**
+   * Severe browser-console entries since the last call (script errors, CSP refusals), except the
+   * failed requests the console makes on purpose (a 401 before sign-in, a 404 of a missing API).
+   */
+  public java.util.List<String> consoleErrors() {
+    return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+        .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+        .map(org.openqa.selenium.logging.LogEntry::getMessage)
+        .filter(message -> !message.contains("the server responded with a status of"))
+        .toList();
   }
 
   public Cookie cookie(String name) {

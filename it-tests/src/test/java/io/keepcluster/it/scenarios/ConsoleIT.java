@@ -169,6 +169,7 @@ class ConsoleIT {
     console1.awaitText(keysetState(KID), "signing");
     console1.screenshot("narrow");
     console1.size(ConsoleBrowser.DESKTOP);
+    assertEquals(java.util.List.of(), console1.consoleErrors(), "no script error and no CSP refusal on any page");
   }
 
   @Test
