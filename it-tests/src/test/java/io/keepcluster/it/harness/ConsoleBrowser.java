@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
@@ -15,6 +18,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -54,7 +59,7 @@ public final class ConsoleBrowser implements AutoCloseable {
         "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,800");
     // The browser's console log, to prove the page broke no CSP rule and threw no error.
-    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
+    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     ChromeDriver driver = new ChromeDriver(service, options);
     String base = "http://127.0.0.1:" + node.ports().management();
     ConsoleBrowser browser = new ConsoleBrowser(driver, service, base);
@@ -124,10 +129,10 @@ public final class ConsoleBrowser implements AutoCloseable {
    * Severe browser-console entries since the last call (script errors, CSP refusals), except the
    * failed requests the console makes on purpose (a 401 before sign-in, a 404 of a missing API).
    */
-  public java.util.List<String> consoleErrors() {
-    return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
-        .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
-        .map(org.openqa.selenium.logging.LogEntry::getMessage)
+  public List<String> consoleErrors() {
+    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+        .map(LogEntry::getMessage)
         .filter(message -> !message.contains("the server responded with a status of"))
         .toList();
   }
@@ -140,7 +145,7 @@ public final class ConsoleBrowser implements AutoCloseable {
   public void size(Dimension size) {
     driver.manage().window().setSize(size);
     Object inner = driver.executeScript("return [window.innerWidth, window.innerHeight];");
-    if (inner instanceof java.util.List<?> list && list.size() == 2) {
+    if (inner instanceof List<?> list && list.size() == 2) {
       int width = ((Number) list.get(0)).intValue();
       int height = ((Number) list.get(1)).intValue();
       driver.manage().window().setSize(new Dimension(2 * size.width - width, 2 * size.height - height));

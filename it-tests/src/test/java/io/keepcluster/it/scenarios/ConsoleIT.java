@@ -19,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -175,7 +176,7 @@ class ConsoleIT {
     console1.awaitText(keysetState(KID), "signing");
     console1.screenshot("narrow");
     console1.size(ConsoleBrowser.DESKTOP);
-    assertEquals(java.util.List.of(), console1.consoleErrors(), "no script error and no CSP refusal on any page");
+    assertEquals(List.of(), console1.consoleErrors(), "no script error and no CSP refusal on any page");
   }
 
   @Test

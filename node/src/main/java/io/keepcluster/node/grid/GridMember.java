@@ -11,7 +11,9 @@ import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
 import io.keepcluster.node.config.ClusterSettings;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -97,7 +99,7 @@ public final class GridMember implements AutoCloseable {
     String version = GridMember.class.getPackage().getImplementationVersion();
     config.getMemberAttributeConfig().setAttribute(VERSION_ATTRIBUTE, version == null ? "dev" : version);
     config.getMemberAttributeConfig().setAttribute(STARTED_ATTRIBUTE,
-        java.time.Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()).toString());
+        Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()).toString());
 
     // Advanced networking with the MEMBER endpoint only: no CLIENT endpoint means no client protocol.
     AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);
