@@ -216,6 +216,26 @@ class ConsoleIT {
 
   @Test
   @Order(8)
+  @DisplayName("revoke asks first: cancelling keeps the keyset; confirming removes it from both consoles")
+  void revoke() {
+    By revoke = By.cssSelector("#keysets-table tr[data-kid='" + FIRST + "'] button[data-action='revoke']");
+    console1.page("keysets");
+    console1.click(revoke);
+    console1.visible("confirm");
+    console1.click(By.id("confirm-cancel"));
+    assertEquals(Optional.of("signing"), cluster.node(1).client().health().keysetState(FIRST), "cancelled");
+
+    console1.click(revoke);
+    console1.visible("confirm");
+    console1.click(By.id("confirm-ok"));
+
+    console1.awaitText(keysetState(FIRST), "revoked");
+    Waits.within(Duration.ofSeconds(20), FIRST + " gone from node 2's console").untilAsserted(() ->
+        assertFalse(console2.text("keysets-table").contains(FIRST), console2.text("keysets-table")));
+  }
+
+  @Test
+  @Order(9)
   @DisplayName("five wrong passwords lock the account: the console says so, and then refuses the right password")
   void lockout() {
     console2.click(By.id("logout"));
