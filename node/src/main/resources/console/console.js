@@ -454,7 +454,17 @@
       return;
     }
     show('config-error', '');
-    const rows = reply.body.entries.map((e) => el('tr', { 'data-key': e.key },
+    state.configEntries = reply.body.entries;
+    renderConfig();
+  }
+
+  function renderConfig() {
+    const entries = state.configEntries || [];
+    const filter = $('config-filter').value.trim().toLowerCase();
+    const shown = entries.filter((e) => !filter || [e.key, e.source, typeof e.value === 'string' ? e.value
+      : JSON.stringify(e.value)].some((text) => String(text).toLowerCase().includes(filter)));
+    $('config-count').textContent = shown.length + ' of ' + entries.length + ' values';
+    const rows = shown.map((e) => el('tr', { 'data-key': e.key },
       el('td', { class: 'mono' }, e.key),
       el('td', { class: 'mono value' + (e.masked ? ' masked' : '') },
         typeof e.value === 'string' ? e.value : JSON.stringify(e.value)),
@@ -462,6 +472,8 @@
         : e.source === 'environment' ? 'env' : 'file') }, e.source))));
     fill('config-table', rows);
   }
+
+  $('config-filter').addEventListener('input', renderConfig);
 
   // ---- Cluster -----------------------------------------------------------------------------
 

@@ -141,6 +141,11 @@ public final class ConsoleBrowser implements AutoCloseable {
     return driver.manage().getCookieNamed(name);
   }
 
+  /** Scrolls the page so the element {@code by} is at the top of the window. */
+  public void scrollTo(By by) {
+    driver.executeScript("arguments[0].scrollIntoView({block: 'start'});", driver.findElement(by));
+  }
+
   /** Makes the page's viewport (not the window, which has the browser's frame) {@code size}. */
   public void size(Dimension size) {
     driver.manage().window().setSize(size);

@@ -13,12 +13,19 @@ import io.keepcluster.it.harness.NodeLogsOnFailure;
 import io.keepcluster.it.harness.NodeProcess;
 import io.keepcluster.it.harness.Waits;
 import io.keepcluster.shared.keys.KeysetName;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +55,7 @@ class ConsoleIT {
   private static final String KID = "ConsoleEc";
   private static final int LEAD_SECONDS = 4;
   private static final String COOKIE = "keepcluster.console";
+  private static final String PROVIDER = "partner";
   private static final String PASSWORD = NodeProcess.managementPassword(ADMIN_PASSWORD);
 
   private Cluster cluster;
@@ -55,13 +63,31 @@ class ConsoleIT {
   private ConsoleBrowser console2;
 
   @BeforeAll
-  void start() {
+  void start() throws Exception {
     cluster = Cluster.startFormed(getClass().getSimpleName(), 2,
         Map.of("KEEP_ROLLOVER_LEAD_SECONDS", Integer.toString(LEAD_SECONDS)));
+    dropStaticProvider(cluster.node(1).configDir());
     assertEquals(201, cluster.node(1).client().createIdpCertificate(FIRST, "RSA").status());
     ClusterWaits.awaitSigning(cluster.nodes(), FIRST, Duration.ofSeconds(30));
     console1 = ConsoleBrowser.open(cluster.node(1));
     console2 = ConsoleBrowser.open(cluster.node(2));
+  }
+
+  /** A static-key external provider in node 1's folder, so the Providers and Config pages have one to show. */
+  private static void dropStaticProvider(Path dir) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    String pem = "-----BEGIN PUBLIC KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(generator.generateKeyPair().getPublic().getEncoded())
+        + "\n-----END PUBLIC KEY-----\n";
+    Files.writeString(dir.resolve(PROVIDER + ".pub.pem"), pem);
+    Path temp = dir.resolve(".70-partner.json.tmp");
+    Files.writeString(temp, new JsonObject().put("jwt", new JsonObject().put(PROVIDER, new JsonObject()
+        .put("active", true).put("algorithm", "RS256").put("iss", "https://partner-idp.example")
+        .put("kid", "partner-1").put("aud", "api://keep").put("keyFile", PROVIDER + ".pub.pem")))
+        .encodePrettily());
+    Files.move(temp, dir.resolve("70-partner.json"), StandardCopyOption.ATOMIC_MOVE);
   }
 
   @AfterAll
@@ -146,7 +172,7 @@ class ConsoleIT {
   @DisplayName("the other pages load: providers, users, config with its sources, cluster with both members")
   void otherPages() {
     console1.page("providers");
-    console1.awaitText(By.id("providers-table"), "No external provider");
+    console1.awaitText(By.cssSelector("#providers-table tr[data-provider='" + PROVIDER + "']"), "partner-1");
     console1.screenshot("providers");
 
     console1.page("users");
@@ -159,10 +185,14 @@ class ConsoleIT {
     console1.page("config");
     console1.awaitText(By.id("config-table"), "JwtDuration");
     console1.awaitText(By.id("config-table"), "environment");
+    console1.awaitText(By.cssSelector("#config-table tr[data-key='jwt." + PROVIDER + ".kid']"), "70-partner.json");
     String config = console1.text("config-table");
     assertFalse(config.contains(cluster.secret()), "the cluster secret is masked");
     assertFalse(config.contains("argon2"), "no password hash");
+    console1.scrollTo(By.cssSelector("#config-table tr[data-key='jwt." + PROVIDER + ".active']"));
     console1.screenshot("config");
+    console1.find(By.id("config-filter")).sendKeys("70-partner");
+    console1.awaitText(By.id("config-count"), "6 of ");
 
     console1.page("cluster");
     console1.awaitText(By.id("cluster-table"), "node2");

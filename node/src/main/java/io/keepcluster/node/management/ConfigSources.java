@@ -24,8 +24,8 @@ final class ConfigSources {
 
   static final String MASK = "********";
   /** Key fragments that mark a secret (compared lower-case, without separators). */
-  private static final Set<String> SECRET_WORDS = Set.of("secret", "password", "hash", "privatekey",
-      "credential", "token");
+  private static final Set<String> SECRET_WORDS = Set.of("secret", "password", "privatekey", "credential",
+      "token");
   /** Sections whose every value is secret. */
   private static final Set<String> SECRET_SECTIONS = Set.of("managementAccounts");
 
@@ -87,6 +87,7 @@ final class ConfigSources {
     if (last.endsWith("file") || last.endsWith("path")) {
       return false; // a file name is not the secret it holds
     }
-    return SECRET_WORDS.stream().anyMatch(last::contains);
+    // "hash" only as the end of a key: a password hash, not a setting such as hashingThreads.
+    return last.endsWith("hash") || last.endsWith("hashes") || SECRET_WORDS.stream().anyMatch(last::contains);
   }
 }

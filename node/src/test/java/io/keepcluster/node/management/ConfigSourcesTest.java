@@ -12,7 +12,7 @@ class ConfigSourcesTest {
   @DisplayName("secrets are masked by key name: cluster secret, passwords, hashes, private keys, management accounts")
   void secrets() {
     for (String key : new String[] {"cluster.secret", "KEEP_CLUSTER_SECRET", "admin.password",
-        "managementAccounts.ops.passwordHash", "managementAccounts", "x.privateKey", "jwt.p.clientSecret"}) {
+        "managementAccounts.ops.passwordHash", "managementAccounts", "x.privateKey", "jwt.p.clientSecret", "users.bob.hash"}) {
       assertTrue(ConfigSources.isSecret(key), key);
     }
   }
@@ -21,7 +21,7 @@ class ConfigSourcesTest {
   @DisplayName("ordinary values and file names are shown")
   void notSecrets() {
     for (String key : new String[] {"JwtDuration", "cluster.members", "jwt.static.keyFile", "TLS.keyFile",
-        "lockout.attempts", "publicUrl"}) {
+        "lockout.attempts", "publicUrl", "login.hashingThreads"}) {
       assertFalse(ConfigSources.isSecret(key), key);
     }
   }
