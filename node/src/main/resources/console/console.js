@@ -466,8 +466,10 @@
     $('config-count').textContent = shown.length + ' of ' + entries.length + ' values';
     const rows = shown.map((e) => el('tr', { 'data-key': e.key },
       el('td', { class: 'mono' }, e.key),
-      el('td', { class: 'mono value' + (e.masked ? ' masked' : '') },
-        typeof e.value === 'string' ? e.value : JSON.stringify(e.value)),
+      e.value === null
+        ? el('td', { class: 'value muted', title: 'not set: the node chooses (for example one per core)' }, 'automatic')
+        : el('td', { class: 'mono value' + (e.masked ? ' masked' : '') },
+          typeof e.value === 'string' ? e.value : JSON.stringify(e.value)),
       el('td', {}, el('span', { class: 'source source-' + (e.source === 'defaults' ? 'default'
         : e.source === 'environment' ? 'env' : 'file') }, e.source))));
     fill('config-table', rows);
