@@ -233,7 +233,8 @@ public final class KeepClusterNode {
     ManagementAccounts accounts = new ManagementAccounts(config.managementAccounts(), hasher,
         topology.managementLockouts());
     ManagementRoutes.Services management = new ManagementRoutes.Services(accounts, hashingPool, health,
-        config.configDir(), clock, watcher::scanNow, topology.revoker(), keysets, metrics);
+        config.configDir(), clock, watcher::scanNow, topology.revoker(), keysets, metrics,
+        topology.retirer(), settings.env(), clock.instant(), topology.clusterView());
 
     String bind = config.bindAddress();
     ServerSettings serving = config.servers();

@@ -9,6 +9,7 @@ import io.keepcluster.node.keys.lifecycle.InMemoryKeysetStore;
 import io.keepcluster.node.keys.lifecycle.KeysetLifecycle;
 import io.keepcluster.node.keys.lifecycle.KeysetPersistence;
 import io.keepcluster.node.keys.lifecycle.KeysetPlanner;
+import io.keepcluster.node.management.KeysetRetirer;
 import io.keepcluster.node.management.KeysetRevoker;
 import io.keepcluster.node.providers.replication.InMemoryProviderStore;
 import io.keepcluster.node.providers.replication.ProviderStore;
@@ -96,6 +97,11 @@ final class StandaloneTopology implements Topology {
   @Override
   public KeysetRevoker revoker() {
     return lifecycle::revoke;
+  }
+
+  @Override
+  public KeysetRetirer retirer() {
+    return lifecycle::retire;
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.keepcluster.node.keys.KeysetScan;
 import io.keepcluster.node.keys.lifecycle.KeysetLifecycle;
 import io.keepcluster.node.keys.lifecycle.KeysetPersistence;
 import io.keepcluster.node.keys.lifecycle.KeysetPlanner;
+import io.keepcluster.node.management.KeysetRetirer;
 import io.keepcluster.node.management.KeysetRevoker;
 import io.keepcluster.node.providers.replication.ProviderStore;
 import io.keepcluster.node.status.ClusterView;
@@ -180,6 +181,11 @@ public final class ClusterTopology implements Topology {
   @Override
   public KeysetRevoker revoker() {
     return keysets::revoke;
+  }
+
+  @Override
+  public KeysetRetirer retirer() {
+    return keysets::retire;
   }
 
   @Override

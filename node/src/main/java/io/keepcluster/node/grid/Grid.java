@@ -119,6 +119,23 @@ public final class Grid implements ClusterView, AutoCloseable {
     return admissions.trustedNodes();
   }
 
+  /**
+   * Version and process start of each admitted member, as its Hazelcast member attributes claim
+   * them (display only: the grid is untrusted, so nothing decides anything on these).
+   */
+  @Override
+  public Map<String, MemberDetails> memberDetails() {
+    Map<String, MemberDetails> details = new LinkedHashMap<>();
+    member.running().ifPresent(hz -> hz.getCluster().getMembers().forEach(m -> {
+      String node = m.getAttribute(GridMember.NODE_ATTRIBUTE);
+      if (node != null && admissions.admitted(m)) {
+        details.put(node, new MemberDetails(m.getAttribute(GridMember.VERSION_ATTRIBUTE),
+            m.getAttribute(GridMember.STARTED_ATTRIBUTE)));
+      }
+    }));
+    return details;
+  }
+
   @Override
   public List<Intruder> intruders() {
     return admissions.intruders();

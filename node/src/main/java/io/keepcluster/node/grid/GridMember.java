@@ -13,7 +13,9 @@ import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
 import io.keepcluster.node.config.ClusterSettings;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -40,6 +42,9 @@ import org.slf4j.LoggerFactory;
 public final class GridMember implements AutoCloseable {
 
   public static final String NODE_ATTRIBUTE = "keepcluster.node";
+  /** The node's version and its process start: shown on the console's Cluster page, nothing relies on them. */
+  public static final String VERSION_ATTRIBUTE = "keepcluster.version";
+  public static final String STARTED_ATTRIBUTE = "keepcluster.started";
   private static final Logger LOG = LoggerFactory.getLogger(GridMember.class);
   private static final Duration FIRST_RETRY = Duration.ofMillis(500);
   private static final Duration LONGEST_RETRY = Duration.ofSeconds(10);
@@ -96,6 +101,10 @@ public final class GridMember implements AutoCloseable {
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     config.setProperty("hazelcast.partition.count", "31");
     config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeId);
+    String version = GridMember.class.getPackage().getImplementationVersion();
+    config.getMemberAttributeConfig().setAttribute(VERSION_ATTRIBUTE, version == null ? "dev" : version);
+    config.getMemberAttributeConfig().setAttribute(STARTED_ATTRIBUTE,
+        Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()).toString());
 
     // Advanced networking with the MEMBER endpoint only: no CLIENT endpoint means no client protocol.
     AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);

@@ -220,8 +220,12 @@ public final class KeysetRegistry implements KeyStatusSource {
       verifiers.add(KeysetCredentials.verifying(entry.keyset(), until));
       KeysetStatus state = entry.retired() ? KeysetStatus.RETIRING
           : signer.isPresent() && signer.get() == entry ? KeysetStatus.SIGNING : KeysetStatus.VERIFYING;
-      view.add(new JsonObject().put("kid", entry.keyset().kid()).put("alg", entry.keyset().jwsAlgorithm())
-          .put("state", state.label()));
+      JsonObject keysetView = new JsonObject().put("kid", entry.keyset().kid())
+          .put("alg", entry.keyset().jwsAlgorithm()).put("state", state.label());
+      if (!Instant.EPOCH.equals(entry.keyset().notBefore())) {
+        keysetView.put("created", entry.keyset().notBefore().toString());
+      }
+      view.add(keysetView);
     }
     SigningCredential signing = signer.map(Entry::signing).orElse(ephemeral.signing());
     SigningCredential previous = ring.current().signer();

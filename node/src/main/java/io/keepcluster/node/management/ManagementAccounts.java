@@ -38,6 +38,14 @@ public final class ManagementAccounts {
   }
 
   /**
+   * True while {@code name} (a configured account or not) is suspended by the management lockout;
+   * unknown names are locked the same way, so this tells nothing about which accounts exist.
+   */
+  public boolean locked(String name) {
+    return lockouts.isLocked(LockoutKey.of(name, hashes.containsKey(name)));
+  }
+
+  /**
    * Same rules as a directory login: a guess is reserved in the management lockouts (cluster-wide,
    * for unknown names too), one full verification always runs, and the guess is settled, so a
    * brute force on the management port is suspended after the policy's attempts like a login.

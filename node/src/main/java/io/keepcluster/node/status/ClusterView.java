@@ -11,6 +11,14 @@ public interface ClusterView {
   /** Node ids of the live members that proved the cluster secret, this node included. */
   List<String> members();
 
+  /** What a member says about itself (display only), by node id; {@code null} fields when unknown. */
+  record MemberDetails(String version, String startedAt) {}
+
+  /** Version and start of the members this node can see; empty when alone. */
+  default Map<String, MemberDetails> memberDetails() {
+    return Map.of();
+  }
+
   /** Members that are in the grid but could not prove the secret. */
   default List<Intruder> intruders() {
     return List.of();

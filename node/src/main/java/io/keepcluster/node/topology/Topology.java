@@ -2,6 +2,7 @@ package io.keepcluster.node.topology;
 
 import io.keepcluster.node.status.ClusterView;
 import io.keepcluster.node.keys.KeysetScan;
+import io.keepcluster.node.management.KeysetRetirer;
 import io.keepcluster.node.management.KeysetRevoker;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.users.LockoutRegistry;
@@ -31,6 +32,9 @@ public interface Topology extends AutoCloseable {
   Consumer<KeysetScan> keysetSink();
 
   KeysetRevoker revoker();
+
+  /** Management "retire": the same effect as removing the keyset's files on this node. */
+  KeysetRetirer retirer();
 
   /** Where provider definitions are shared (memory when alone). */
   ProviderStore providers();

@@ -11,7 +11,12 @@ import java.util.regex.Pattern;
  */
 public final class KeysetName implements Comparable<KeysetName> {
 
-  private static final Pattern RULE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  /** The rule as a regular expression (the console checks names in the page with this very text). */
+  public static final String PATTERN = "[A-Za-z0-9_-]{1,64}";
+  /** The rule in words: the one message of every refused name, in the CLI, the API and the console. */
+  public static final String RULE_MESSAGE = "keyset name must be 1-64 characters of A-Z a-z 0-9 _ -";
+
+  private static final Pattern RULE = Pattern.compile(PATTERN);
 
   private final String value;
 
@@ -27,7 +32,7 @@ public final class KeysetName implements Comparable<KeysetName> {
   public static KeysetName of(String raw) {
     if (raw == null || !RULE.matcher(raw).matches()) {
       throw new InvalidKeysetNameException(
-          "keyset name must be 1-64 characters of A-Z a-z 0-9 _ - (got: " + describe(raw) + ")");
+          RULE_MESSAGE + " (got: " + describe(raw) + ")");
     }
     return new KeysetName(raw);
   }

@@ -170,6 +170,33 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
   }
 
   /**
+   * Retires {@code kid} everywhere (management "retire"), exactly as removing its files would: it
+   * stops signing on every node and keeps verifying until its tokens have expired. Blocking.
+   *
+   * @return false when the cluster has no published keyset with this kid (unknown, or already
+   *     retiring, expired or revoked)
+   */
+  public boolean retire(String kid) {
+    try {
+      return executor.submit(() -> {
+        Optional<RetireInStore> retire = planner.retire(kid, store.records(), clock.instant());
+        if (retire.isEmpty() || !trusted.getAsBoolean()) {
+          return false;
+        }
+        store.update(retire.get().retired());
+        LOG.info("event=keyset_retired_cluster_wide kid={} node={} by=management", kid, nodeId);
+        passQuietly();
+        return true;
+      }).get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retiring " + kid, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot retire " + kid + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Runs a pass when a keyset's rollover lead ends, so it starts signing on time rather than at
    * the next periodic tick.
    */

@@ -122,6 +122,19 @@ public final class KeysetPlanner {
     return Optional.of(new RevokeInStore(record.revoked()));
   }
 
+  /**
+   * Management "retire": the same record change as removing the keyset's files or setting
+   * {@code "active": false} (it stops signing everywhere and verifies until its tokens expire), or
+   * empty when the cluster has no published (verifying or signing) keyset with this kid.
+   */
+  public Optional<RetireInStore> retire(String kid, Map<String, KeysetRecord> records, Instant now) {
+    KeysetRecord record = records.get(kid);
+    if (record == null || record.status() != KeysetStatus.VERIFYING) {
+      return Optional.empty();
+    }
+    return Optional.of(new RetireInStore(record.retired(now)));
+  }
+
   public Plan plan(Observation in) {
     return new Pass(in).run();
   }

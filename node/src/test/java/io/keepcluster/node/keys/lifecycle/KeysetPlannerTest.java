@@ -453,6 +453,25 @@ class KeysetPlannerTest {
   }
 
   @Test
+  @DisplayName("management retire writes the same retired record as removing the files: the keyset stops signing and keeps verifying")
+  void retire() {
+    World w = new World("n1");
+    KeysetScan scan = w.scan(a);
+    w.pass(scan, T0);
+    assertTrue(w.planner.retire("B", w.records, T0).isEmpty(), "unknown keyset");
+
+    KeysetRecord retired = w.planner.retire("A", w.records, T0.plusSeconds(1)).orElseThrow().retired();
+    assertEquals(KeysetStatus.RETIRING, retired.status());
+    assertEquals(T0.plusSeconds(1), retired.retiredAt().orElseThrow());
+    w.records.put("A", retired);
+    List<KeysetAction> actions = w.pass(scan, T0.plusSeconds(2));
+
+    assertEquals(List.of(new RetireLocally("A", T0.plusSeconds(1))), of(RetireLocally.class, actions));
+    assertFalse(kinds(actions).contains(DeleteFiles.class), "a retired keyset keeps its files");
+    assertTrue(w.planner.retire("A", w.records, T0.plusSeconds(3)).isEmpty(), "already retiring");
+  }
+
+  @Test
   @DisplayName("after a revoke, the same NAME with a new key is published again")
   void newKeyAfterRevoke() {
     World w = new World("n1");
