@@ -7,6 +7,7 @@ import io.keepcluster.node.config.DominoLoginSwitch;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.health.HealthReporter;
 import io.keepcluster.node.health.HealthRoutes;
+import io.keepcluster.node.status.ProblemKind;
 import io.keepcluster.node.status.ProblemReporter;
 import io.keepcluster.node.status.Problems;
 import io.keepcluster.node.health.Readiness;
@@ -197,6 +198,7 @@ public final class KeepClusterNode {
       }
     });
     metrics.watch(topology.clusterView(), keysets);
+    metrics.watch(problems);
 
     Revocations revocations = topology.revocations();
     ApiRoutes.Services services = new ApiRoutes.Services(config, keyRing,
@@ -258,7 +260,7 @@ public final class KeepClusterNode {
     String message = "publicUrl (env KEEP_PUBLIC_URL) is not set: this node publishes "
         + resolved.publicUrl().url() + " and signs with issuer " + resolved.tokens().issuer()
         + "; set publicUrl to the URL clients use";
-    problems.report(PUBLIC_URL_PROBLEM, message);
+    problems.report(ProblemKind.PUBLIC_URL, PUBLIC_URL_PROBLEM, message);
     LOG.warn("event=public_url_fallback node={} public_url={} issuer={}", nodeId,
         resolved.publicUrl().url(), resolved.tokens().issuer());
     return resolved;

@@ -21,13 +21,20 @@ public final class ProblemReporter {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemReporter.class);
 
   private final Problems problems;
+  private final ProblemKind kind;
   private final Clock clock;
   private final Duration grace;
   private final Map<String, Instant> firstSeen = new HashMap<>();
   private final Map<String, String> reported = new HashMap<>();
 
+  /** Reports every problem as {@link ProblemKind#KEYSET_FILE}, the component this was made for. */
   public ProblemReporter(Problems problems, Clock clock, Duration grace) {
+    this(problems, ProblemKind.KEYSET_FILE, clock, grace);
+  }
+
+  public ProblemReporter(Problems problems, ProblemKind kind, Clock clock, Duration grace) {
     this.problems = problems;
+    this.kind = kind;
     this.clock = clock;
     this.grace = grace;
   }
@@ -46,9 +53,9 @@ public final class ProblemReporter {
     current.forEach((file, error) -> {
       Instant since = firstSeen.computeIfAbsent(file, f -> now);
       if (immediately || !now.isBefore(since.plus(grace))) {
-        problems.report(file, error);
+        problems.report(kind, file, error);
         if (!error.equals(reported.put(file, error))) {
-          LOG.warn("event=problem file={} error=\"{}\"", file, error);
+          LOG.warn("event=problem kind={} file={} error=\"{}\"", kind.id(), file, error);
         }
       }
     });
