@@ -7,6 +7,7 @@ import io.keepcluster.node.config.ConfigLoader;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.keepcluster.shared.password.PasswordHashingParameters;
+import io.keepcluster.shared.users.UserDirectoryException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -14,6 +15,8 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,10 +34,12 @@ import picocli.CommandLine.Option;
     subcommands = {UserCommand.class, IdpCommand.class, SecretCommand.class})
 public final class KeepClusterCommand implements Callable<Integer> {
 
+  /** Every start-up failure: one line on stderr naming what and why. */
   static final int EXIT_CONFIG = 2;
+  private static final Logger LOG = LoggerFactory.getLogger(KeepClusterCommand.class);
 
   @Option(names = "--config-dir", paramLabel = "DIR", defaultValue = "keepconfig.d",
-      description = "The keepconfig.d folder (default: ${DEFAULT-VALUE}); created with a bootstrap admin when empty or missing.")
+      description = "The keepconfig.d folder (default: ${DEFAULT-VALUE}); created when missing, with a bootstrap admin when it holds no user and no management account.")
   Path configDir;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -59,28 +64,34 @@ public final class KeepClusterCommand implements Callable<Integer> {
     return commandLine;
   }
 
+  /** A parser's message may span lines (Jackson adds its location): the operator gets the first. */
+  static String oneLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    return message.lines().findFirst().orElse("").strip();
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     ConfigLoader loader = ConfigLoader.fromEnvironment();
-    try {
-      if (FirstStart.needed(configDir)) {
-        // Check what the environment alone says before creating anything on disk.
-        loader.load(configDir);
-        new FirstStart(new PasswordHasher(PasswordHashingParameters.defaults()), new SecureRandom())
-            .initialise(configDir, loader.env(), System.out);
-      }
-    } catch (IOException e) {
-      System.err.println("keepcluster: cannot create config folder " + configDir + ": " + e.getMessage());
-      return EXIT_CONFIG;
-    } catch (ConfigException e) {
-      System.err.println("keepcluster: " + e.getMessage());
-      return EXIT_CONFIG;
-    }
     NodeConfig config;
     try {
+      // What the environment and the folder say, checked before anything is created on disk.
       config = loader.load(configDir);
+      if (FirstStart.needed(configDir, config.managementAccounts())) {
+        new FirstStart(new PasswordHasher(PasswordHashingParameters.defaults()), new SecureRandom())
+            .initialise(configDir, loader.env(), System.out);
+        config = loader.load(configDir);
+      } else {
+        FirstStart.ignoredPasswords(configDir, loader.env()).ifPresent(LOG::warn);
+      }
+    } catch (IOException | UserDirectoryException e) {
+      // Both name the path and the operating system's reason.
+      System.err.println("keepcluster: " + oneLine(e.getMessage()));
+      return EXIT_CONFIG;
     } catch (ConfigException e) {
-      System.err.println("keepcluster: " + e.getMessage());
+      System.err.println("keepcluster: " + e.line());
       return EXIT_CONFIG;
     }
     KeepClusterNode node;
@@ -90,8 +101,8 @@ public final class KeepClusterCommand implements Callable<Integer> {
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      System.err.println("keepcluster: node failed to start: " + cause.getMessage());
-      return 1;
+      System.err.println("keepcluster: node failed to start: " + oneLine(cause.getMessage()));
+      return EXIT_CONFIG;
     }
     System.out.println(node.ports().announcement());
     System.out.flush();

@@ -88,9 +88,9 @@ public final class ConfigRecheck implements Runnable {
       }
     } catch (ConfigException e) {
       // The start's own message, word for word, so the operator finds it in both places.
-      problems.report(ProblemKind.CONFIG, PROBLEM_KEY, e.getMessage());
+      problems.report(ProblemKind.CONFIG, PROBLEM_KEY, e.line());
       LOG.error("event=config_refused dir={} reason=\"{}\" action=keeping_last_good_config ready=false",
-          dir, e.getMessage());
+          dir, e.line());
     }
   }
 
