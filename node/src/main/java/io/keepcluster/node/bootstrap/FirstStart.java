@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -87,6 +88,9 @@ public final class FirstStart {
   public void initialise(Path dir, Map<String, String> env, PrintStream out) throws IOException {
     try {
       Files.createDirectories(dir);
+    } catch (FileAlreadyExistsException e) {
+      throw new IOException("cannot create config folder " + dir.toAbsolutePath()
+          + ": a file of that name is in the way, not a directory (FileAlreadyExistsException)", e);
     } catch (IOException e) {
       throw new IOException("cannot create config folder " + dir.toAbsolutePath() + ": " + why(e), e);
     }
