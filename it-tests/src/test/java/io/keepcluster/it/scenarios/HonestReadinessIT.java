@@ -9,12 +9,14 @@ import io.keepcluster.it.harness.Cluster;
 import io.keepcluster.it.harness.Health;
 import io.keepcluster.it.harness.ItPaths;
 import io.keepcluster.it.harness.NodeProcess;
+import io.keepcluster.it.harness.RogueMember;
 import io.keepcluster.it.harness.ThreeNodeCluster;
 import io.keepcluster.it.harness.Waits;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +72,44 @@ class HonestReadinessIT extends ThreeNodeCluster {
       assertTrue(gauge(n, "intruder") >= 1.0, n.id() + " counts the intruder");
     }
     intruder.stop();
+  }
+
+  @Test
+  @DisplayName("four rogue members, outnumbering the three honest nodes, leave every honest node UP and ready, and a node restarted among them is ready again")
+  void outnumberingIntrudersCannotUnreadyHonestNodes() {
+    List<RogueMember> rogues = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        rogues.add(RogueMember.join(cluster));
+      }
+      Waits.within(30, "every honest node lists the four intruders").untilAsserted(() -> {
+        for (NodeProcess n : cluster.nodes()) {
+          Health h = n.client().health();
+          assertTrue(h.intruders().size() >= 4, h.toString());
+        }
+      });
+      Waits.within(Duration.ofSeconds(15), "honest nodes stay ready among intruders").during(Duration.ofSeconds(3))
+          .untilAsserted(() -> {
+            for (NodeProcess n : cluster.nodes()) {
+              Health h = n.client().health();
+              assertEquals(200, h.httpStatus(), h.toString());
+              assertEquals(200, n.client().ready().status(), "/health/ready of " + n.id());
+            }
+          });
+
+      NodeProcess node3 = cluster.node(3);
+      node3.stop();
+      node3.start();
+      Waits.within(60, "node3 restarted among intruders is ready").untilAsserted(() -> {
+        Health h = node3.client().health();
+        assertEquals(200, node3.client().ready().status(), h.toString());
+        assertEquals(3, h.members().size(), h.toString());
+        assertTrue(h.problems().stream().noneMatch(p -> "secret".equals(p.getString("kind"))), h.toString());
+      });
+      assertEquals(200, node3.client().login(ADMIN, ADMIN_PASSWORD).status(), "login on node3");
+    } finally {
+      rogues.forEach(RogueMember::close);
+    }
   }
 
   @Test
