@@ -40,6 +40,7 @@ public final class ConfigRecheck implements Runnable {
   private final Consumer<NodeConfig> onChange;
   private JsonObject lastSeen;
   private String lastStamp = "";
+  private boolean refused;
 
   public ConfigRecheck(ConfigLoader loader, NodeConfig running, Problems problems) {
     this(loader, running, problems, new DominoLoginSwitch(running.dominoLoginDisabled()));
@@ -71,6 +72,10 @@ public final class ConfigRecheck implements Runnable {
     lastStamp = stamp;
     try {
       NodeConfig next = loader.load(dir);
+      if (refused) {
+        refused = false;
+        LOG.info("event=config_accepted dir={} ready=true", dir);
+      }
       problems.clear(PROBLEM_KEY);
       // On every change of an overlay, even one that leaves the merged JSON as it was: a
       // provider's keyFile is read again when its descriptor is touched.
@@ -88,6 +93,7 @@ public final class ConfigRecheck implements Runnable {
       }
     } catch (ConfigException e) {
       // The start's own message, word for word, so the operator finds it in both places.
+      refused = true;
       problems.report(ProblemKind.CONFIG, PROBLEM_KEY, e.line());
       LOG.error("event=config_refused dir={} reason=\"{}\" action=keeping_last_good_config ready=false",
           dir, e.line());
