@@ -56,7 +56,6 @@ public final class Admissions implements GridTrust {
   private final CompletableFuture<Void> firstConfirmation =
       new CompletableFuture<>();
   private volatile boolean confirmed;
-  private volatile UUID confirmedAs;
   private volatile List<String> trustedNodes;
   private volatile List<Intruder> intruders = List.of();
   private volatile Set<String> reportedIntruders = Set.of();
@@ -142,7 +141,7 @@ public final class Admissions implements GridTrust {
     }
     admittedNow.retainAll(admitted);
     admittedNow.addAll(admitted);
-    judgeSelf(local, members.size() - 1, admitted.size(), vouched, found.size(), pending);
+    judgeSelf(members.size() - 1, admitted.size(), vouched, found.size(), pending);
     trustedNodes = List.copyOf(trusted);
     intruders = confirmed ? List.copyOf(found) : List.of();
     report(found);
@@ -163,9 +162,10 @@ public final class Admissions implements GridTrust {
     }
   }
 
-  private void judgeSelf(Member local, int others, int admitted, boolean vouched, int refused,
-      int pending) {
-    boolean was = confirmed && local.getUuid().equals(confirmedAs);
+  private void judgeSelf(int others, int admitted, boolean vouched, int refused, int pending) {
+    // Kept across a rejoin: an intruder that shuts the member down must not get a second chance
+    // to outvote this node with a flood of members while it proves itself again.
+    boolean was = confirmed;
     boolean now = SecretVerdict.confirmed(was, others, admitted, vouched, refused);
     if (now != was) {
       LOG.info("event=grid_secret_{} node={} admitted_members={} unproven_members={}",
@@ -175,13 +175,16 @@ public final class Admissions implements GridTrust {
     if (now) {
       firstConfirmation.complete(null);
     }
-    confirmedAs = now ? local.getUuid() : null;
     audit.reporting(now);
     if (!now && pending == 0 && others > 0) {
-      problems.report(ProblemKind.SECRET, SECRET_PROBLEM, "KEEP_CLUSTER_SECRET does not match the cluster's: no other"
-          + " member's admission record opens with it (" + others + " other members); this node"
-          + " applies and publishes nothing (it verifies no keyset and signs only with its own"
-          + " ephemeral key, which no other node accepts) and is not ready");
+      String why = admitted == 0
+          ? "KEEP_CLUSTER_SECRET does not match the cluster's: no other member's admission record"
+              + " opens with it (" + others + " other members)"
+          : "this node's secret is proven by " + admitted + " member(s), none of them confirmed,"
+              + " while " + refused + " members prove nothing";
+      problems.report(ProblemKind.SECRET, SECRET_PROBLEM, why + "; this node applies and publishes"
+          + " nothing (it verifies no keyset and signs only with its own ephemeral key, which no"
+          + " other node accepts) and is not ready");
     } else {
       problems.clear(SECRET_PROBLEM);
     }

@@ -16,7 +16,7 @@ final class SecretVerdict {
   private SecretVerdict() {}
 
   /**
-   * @param was this node was confirmed at the previous look (same embedded member)
+   * @param was this node was confirmed at the previous look (also before a rejoin of its member)
    * @param others members in the grid besides this node
    * @param admitted members whose admission record opens with this node's secret
    * @param vouched at least one admitted member says it is confirmed itself
