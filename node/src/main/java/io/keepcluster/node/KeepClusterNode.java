@@ -126,7 +126,8 @@ public final class KeepClusterNode {
     KeyRing keyRing = new KeyRing(new KeyRingSnapshot(ephemeral.signing(), List.of(ephemeral.verifying())));
     KeysetRegistry keysets = new KeysetRegistry(keyRing, ephemeral, config.tokens().maxDuration(),
         clock, identity.id());
-    ProblemReporter keysetProblems = new ProblemReporter(problems, clock, PROBLEM_GRACE);
+    ProblemReporter keysetProblems = new ProblemReporter(problems, ProblemKind.KEYSET_FILE, clock,
+        PROBLEM_GRACE);
 
     Topology topology;
     try {

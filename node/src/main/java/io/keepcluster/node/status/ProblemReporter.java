@@ -27,9 +27,9 @@ public final class ProblemReporter {
   private final Map<String, Instant> firstSeen = new HashMap<>();
   private final Map<String, String> reported = new HashMap<>();
 
-  /** Reports every problem as {@link ProblemKind#KEYSET_FILE}, the component this was made for. */
+  /** Reports every problem as {@link ProblemKind#OTHER}: give the component's kind where there is one. */
   public ProblemReporter(Problems problems, Clock clock, Duration grace) {
-    this(problems, ProblemKind.KEYSET_FILE, clock, grace);
+    this(problems, ProblemKind.OTHER, clock, grace);
   }
 
   public ProblemReporter(Problems problems, ProblemKind kind, Clock clock, Duration grace) {

@@ -123,6 +123,7 @@ class BadKeysetFilesTest {
     System.out.println(c + " -> " + problem.encode());
     assertEquals(c.file(), problem.getString("file"), problem.encode());
     assertTrue(problem.getString("error", "").contains(c.reason()), problem.encode());
+    assertEquals("keyset_file", problem.getString("kind"), problem.encode());
 
     // A file that is not JSON would also stop the next start: that makes the node DEGRADED (and
     // not ready) until fixed. Any other broken keyset leaves it UP.
