@@ -9,6 +9,7 @@ import io.keepcluster.node.config.DominoLoginSwitch;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.health.HealthReporter;
 import io.keepcluster.node.health.HealthRoutes;
+import io.keepcluster.node.status.ProblemKind;
 import io.keepcluster.node.status.ProblemReporter;
 import io.keepcluster.node.status.Problems;
 import io.keepcluster.node.health.Readiness;
@@ -146,7 +147,8 @@ public final class KeepClusterNode {
     KeyRing keyRing = new KeyRing(new KeyRingSnapshot(ephemeral.signing(), List.of(ephemeral.verifying())));
     KeysetRegistry keysets = new KeysetRegistry(keyRing, ephemeral, config.tokens().maxDuration(),
         clock, identity.id());
-    ProblemReporter keysetProblems = new ProblemReporter(problems, clock, PROBLEM_GRACE, "keyset_refused");
+    ProblemReporter keysetProblems = new ProblemReporter(problems, ProblemKind.KEYSET_FILE, clock,
+        PROBLEM_GRACE, "keyset_refused");
 
     Topology topology;
     try {
@@ -222,6 +224,7 @@ public final class KeepClusterNode {
       }
     });
     metrics.watch(topology.clusterView(), keysets);
+    metrics.watch(problems);
 
     Revocations revocations = topology.revocations();
     ApiRoutes.Services services = new ApiRoutes.Services(config, keyRing,
@@ -262,7 +265,7 @@ public final class KeepClusterNode {
               listeners.get(2).port(), listeners.get(3).port(), topology.clusterPort());
           Optional<TlsReloader> reloader = tlsMaterial.map(material -> new TlsReloader(vertx,
               serving.tls().orElseThrow(), material, listeners.stream().filter(l -> l.spec().tls()).toList(),
-              new ProblemReporter(problems, clock, PROBLEM_GRACE), TLS_RECHECK));
+              new ProblemReporter(problems, ProblemKind.TLS, clock, PROBLEM_GRACE), TLS_RECHECK));
           reloader.ifPresent(TlsReloader::start);
           ShutdownSequence shutdown = new ShutdownSequence(new ShutdownSequence.Parts(identity.id(), readiness,
               drain, listeners, connections, hashingPool, () -> {
@@ -312,7 +315,7 @@ public final class KeepClusterNode {
     String message = "publicUrl (env KEEP_PUBLIC_URL) is not set: this node publishes "
         + resolved.publicUrl().url() + " and signs with issuer " + resolved.tokens().issuer()
         + "; set publicUrl to the URL clients use";
-    problems.report(PUBLIC_URL_PROBLEM, message);
+    problems.report(ProblemKind.PUBLIC_URL, PUBLIC_URL_PROBLEM, message);
     LOG.warn("event=public_url_fallback node={} public_url={} issuer={}", nodeId,
         resolved.publicUrl().url(), resolved.tokens().issuer());
     return resolved;

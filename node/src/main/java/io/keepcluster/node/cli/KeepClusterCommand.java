@@ -11,12 +11,15 @@ import io.keepcluster.node.logging.LogSettings;
 import io.keepcluster.node.logging.LogSetup;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.keepcluster.shared.password.PasswordHashingParameters;
+import io.keepcluster.shared.users.UserDirectoryException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,12 +37,14 @@ import picocli.CommandLine.Option;
     subcommands = {UserCommand.class, IdpCommand.class, SecretCommand.class})
 public final class KeepClusterCommand implements Callable<Integer> {
 
+  /** Every start-up failure: one line on stderr naming what and why. */
   static final int EXIT_CONFIG = 2;
   /** A stop that had to cut something short (requests past the wait, a cluster leave that failed). */
   static final int EXIT_UNCLEAN_STOP = 1;
+  private static final Logger LOG = LoggerFactory.getLogger(KeepClusterCommand.class);
 
   @Option(names = "--config-dir", paramLabel = "DIR", defaultValue = "keepconfig.d",
-      description = "The keepconfig.d folder (default: ${DEFAULT-VALUE}); created with a bootstrap admin when empty or missing.")
+      description = "The keepconfig.d folder (default: ${DEFAULT-VALUE}); created when missing, with a bootstrap admin when it holds no user and no management account.")
   Path configDir;
 
   public static void main(String[] args) {
@@ -62,6 +67,14 @@ public final class KeepClusterCommand implements Callable<Integer> {
     return commandLine;
   }
 
+  /** A parser's message may span lines (Jackson adds its location): the operator gets the first. */
+  static String oneLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    return message.lines().findFirst().orElse("").strip();
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     ConfigLoader loader = ConfigLoader.fromEnvironment();
@@ -71,25 +84,23 @@ public final class KeepClusterCommand implements Callable<Integer> {
       System.err.println("keepcluster: " + e.getMessage());
       return EXIT_CONFIG;
     }
-    try {
-      if (FirstStart.needed(configDir)) {
-        // Check what the environment alone says before creating anything on disk.
-        loader.load(configDir);
-        new FirstStart(new PasswordHasher(PasswordHashingParameters.defaults()), new SecureRandom())
-            .initialise(configDir, loader.env(), System.out);
-      }
-    } catch (IOException e) {
-      System.err.println("keepcluster: cannot create config folder " + configDir + ": " + e.getMessage());
-      return EXIT_CONFIG;
-    } catch (ConfigException e) {
-      System.err.println("keepcluster: " + e.getMessage());
-      return EXIT_CONFIG;
-    }
     NodeConfig config;
     try {
+      // What the environment and the folder say, checked before anything is created on disk.
       config = loader.load(configDir);
+      if (FirstStart.needed(configDir, config.managementAccounts())) {
+        new FirstStart(new PasswordHasher(PasswordHashingParameters.defaults()), new SecureRandom())
+            .initialise(configDir, loader.env(), System.out);
+        config = loader.load(configDir);
+      } else {
+        FirstStart.ignoredPasswords(configDir, loader.env()).ifPresent(LOG::warn);
+      }
+    } catch (IOException | UserDirectoryException e) {
+      // Both name the path and the operating system's reason.
+      System.err.println("keepcluster: " + oneLine(e.getMessage()));
+      return EXIT_CONFIG;
     } catch (ConfigException e) {
-      System.err.println("keepcluster: " + e.getMessage());
+      System.err.println("keepcluster: " + e.line());
       return EXIT_CONFIG;
     }
     try {
@@ -108,11 +119,11 @@ public final class KeepClusterCommand implements Callable<Integer> {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       // A port in use or unusable TLS files: the operator's to fix, one line, like a bad config.
       if (cause instanceof ListenException || cause instanceof ConfigException) {
-        System.err.println("keepcluster: " + cause.getMessage());
+        System.err.println("keepcluster: " + oneLine(cause.getMessage()));
         return EXIT_CONFIG;
       }
-      System.err.println("keepcluster: node failed to start: " + cause.getMessage());
-      return 1;
+      System.err.println("keepcluster: node failed to start: " + oneLine(cause.getMessage()));
+      return EXIT_CONFIG;
     }
     System.out.println(node.ports().announcement());
     System.out.println(node.listening());

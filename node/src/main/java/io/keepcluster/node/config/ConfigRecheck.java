@@ -1,5 +1,6 @@
 package io.keepcluster.node.config;
 
+import io.keepcluster.node.status.ProblemKind;
 import io.keepcluster.node.status.Problems;
 import io.vertx.core.json.JsonObject;
 import io.keepcluster.shared.config.ConfigFileException;
@@ -14,10 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Re-reads the effective configuration after the folder changed. The running node keeps the
- * configuration it started with (ports and lifetimes are not swapped under live connections): a
- * new configuration that is invalid is reported in {@code /health}, and a valid one that differs
- * is logged as waiting for a restart. The exceptions are {@code disableDominoLogin}, applied at
+ * Re-reads the effective configuration after the folder changed, through exactly the start's
+ * validation ({@link ConfigLoader}: overlay, {@link NodeConfigParser}, the same environment). The
+ * running node keeps the configuration it started with (ports and lifetimes are not swapped under
+ * live connections). A configuration the next start would refuse is reported at once as a
+ * {@link ProblemKind#CONFIG} problem carrying the very line the start would print; the node is then
+ * DEGRADED and not ready (a rolling restart would take it down), until the files are fixed or
+ * removed. A valid one that differs is logged as waiting for a restart. The exceptions are {@code disableDominoLogin}, applied at
  * once through the {@link DominoLoginSwitch}, and the {@code jwt} section (external providers),
  * handed to the change listener, which rebuilds the providers.
  */
@@ -36,6 +40,7 @@ public final class ConfigRecheck implements Runnable {
   private final Consumer<NodeConfig> onChange;
   private JsonObject lastSeen;
   private String lastStamp = "";
+  private boolean refused;
 
   public ConfigRecheck(ConfigLoader loader, NodeConfig running, Problems problems) {
     this(loader, running, problems, new DominoLoginSwitch(running.dominoLoginDisabled()));
@@ -67,6 +72,10 @@ public final class ConfigRecheck implements Runnable {
     lastStamp = stamp;
     try {
       NodeConfig next = loader.load(dir);
+      if (refused) {
+        refused = false;
+        LOG.info("event=config_accepted dir={} ready=true", dir);
+      }
       problems.clear(PROBLEM_KEY);
       // On every change of an overlay, even one that leaves the merged JSON as it was: a
       // provider's keyFile is read again when its descriptor is touched.
@@ -83,7 +92,11 @@ public final class ConfigRecheck implements Runnable {
         }
       }
     } catch (ConfigException e) {
-      problems.report(PROBLEM_KEY, e.getMessage() + " (the node keeps running with its last good configuration)");
+      // The start's own message, word for word, so the operator finds it in both places.
+      refused = true;
+      problems.report(ProblemKind.CONFIG, PROBLEM_KEY, e.line());
+      LOG.error("event=config_refused dir={} reason=\"{}\" action=keeping_last_good_config ready=false",
+          dir, e.line());
     }
   }
 

@@ -3,6 +3,7 @@ package io.keepcluster.node.grid;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import io.keepcluster.node.status.Intruder;
+import io.keepcluster.node.status.ProblemKind;
 import io.keepcluster.node.status.Problems;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -41,6 +42,8 @@ public final class Admissions implements GridTrust {
   private static final Duration VALIDITY = Duration.ofMinutes(10);
   private static final String SECRET_PROBLEM = "cluster secret";
   private static final String INTRUDER_PROBLEM = "cluster intruder ";
+  /** In an admission record: the writer's own secret is confirmed. */
+  private static final String CONFIRMED = "confirmed";
 
   private final SealedMap records;
   private final GridMember grid;
@@ -53,7 +56,6 @@ public final class Admissions implements GridTrust {
   private final CompletableFuture<Void> firstConfirmation =
       new CompletableFuture<>();
   private volatile boolean confirmed;
-  private volatile UUID confirmedAs;
   private volatile List<String> trustedNodes;
   private volatile List<Intruder> intruders = List.of();
   private volatile Set<String> reportedIntruders = Set.of();
@@ -113,17 +115,19 @@ public final class Admissions implements GridTrust {
     List<Intruder> found = new ArrayList<>();
     Set<UUID> admitted = new HashSet<>();
     int pending = 0;
+    boolean vouched = false;
     for (Member member : members) {
       if (member.localMember()) {
         continue;
       }
       Instant seen = firstSeen.computeIfAbsent(member.getUuid(), uuid -> now);
       String claimed = member.getAttribute(GridMember.NODE_ATTRIBUTE);
-      Optional<String> provenNode = records.get(member.getUuid().toString())
-          .map(value -> value.getString("node"))
-          .filter(node -> node.equals(claimed));
+      Optional<JsonObject> admission = records.get(member.getUuid().toString())
+          .filter(value -> claimed != null && claimed.equals(value.getString("node")));
+      Optional<String> provenNode = admission.map(value -> value.getString("node"));
       if (provenNode.isPresent() && claimedBy.putIfAbsent(provenNode.get(), member.getUuid()) == null) {
         admitted.add(member.getUuid());
+        vouched |= admission.get().getBoolean(CONFIRMED, false);
         trusted.add(provenNode.get());
       } else if (provenNode.isPresent()) {
         found.add(new Intruder(address(member), claimed,
@@ -137,7 +141,7 @@ public final class Admissions implements GridTrust {
     }
     admittedNow.retainAll(admitted);
     admittedNow.addAll(admitted);
-    judgeSelf(local, members.size() - 1, admitted.size(), found.size(), pending);
+    judgeSelf(members.size() - 1, admitted.size(), vouched, found.size(), pending);
     trustedNodes = List.copyOf(trusted);
     intruders = confirmed ? List.copyOf(found) : List.of();
     report(found);
@@ -150,24 +154,19 @@ public final class Admissions implements GridTrust {
     Instant now = clock.instant();
     boolean fresh = mine.flatMap(GridValue::expires).map(at -> at.isAfter(now.plus(VALIDITY.dividedBy(2))))
         .orElse(false);
-    if (!fresh) {
-      records.put(key, new JsonObject().put("node", grid.nodeId()).put("address", address(local)),
-          Optional.of(now.plus(VALIDITY)));
+    boolean current = mine.map(value -> value.value().getBoolean(CONFIRMED, false) == confirmed()).orElse(false);
+    if (!fresh || !current) {
+      // The confirmed flag lets a member that is still deciding follow this one (SecretVerdict).
+      records.put(key, new JsonObject().put("node", grid.nodeId()).put("address", address(local))
+              .put(CONFIRMED, confirmed()), Optional.of(now.plus(VALIDITY)));
     }
   }
 
-  private void judgeSelf(Member local, int others, int admitted, int refused, int pending) {
-    boolean was = confirmed && local.getUuid().equals(confirmedAs);
-    boolean now;
-    if (others == 0) {
-      now = true;
-    } else if (admitted > 0) {
-      now = 1 + admitted >= refused;
-    } else if (refused == 0) {
-      now = was; // everyone else is new: wait for their admissions
-    } else {
-      now = was && refused == 1; // a tie of one against one: keep what we knew
-    }
+  private void judgeSelf(int others, int admitted, boolean vouched, int refused, int pending) {
+    // Kept across a rejoin: an intruder that shuts the member down must not get a second chance
+    // to outvote this node with a flood of members while it proves itself again.
+    boolean was = confirmed;
+    boolean now = SecretVerdict.confirmed(was, others, admitted, vouched, refused);
     if (now != was) {
       LOG.info("event=grid_secret_{} node={} admitted_members={} unproven_members={}",
           now ? "confirmed" : "unconfirmed", grid.nodeId(), admitted, refused);
@@ -176,12 +175,16 @@ public final class Admissions implements GridTrust {
     if (now) {
       firstConfirmation.complete(null);
     }
-    confirmedAs = now ? local.getUuid() : null;
     audit.reporting(now);
     if (!now && pending == 0 && others > 0) {
-      problems.report(SECRET_PROBLEM, "KEEP_CLUSTER_SECRET does not match the cluster's: no other"
-          + " member's admission record opens with it (" + others + " other members); this node"
-          + " applies and publishes nothing and is not ready");
+      String why = admitted == 0
+          ? "KEEP_CLUSTER_SECRET does not match the cluster's: no other member's admission record"
+              + " opens with it (" + others + " other members)"
+          : "this node's secret is proven by " + admitted + " member(s), none of them confirmed,"
+              + " while " + refused + " members prove nothing";
+      problems.report(ProblemKind.SECRET, SECRET_PROBLEM, why + "; this node applies and publishes"
+          + " nothing (it verifies no keyset and signs only with its own ephemeral key, which no"
+          + " other node accepts) and is not ready");
     } else {
       problems.clear(SECRET_PROBLEM);
     }
@@ -197,7 +200,7 @@ public final class Admissions implements GridTrust {
     }
     if (confirmed) {
       for (Intruder intruder : found) {
-        problems.report(INTRUDER_PROBLEM + intruder.member(), "member " + intruder.member()
+        problems.report(ProblemKind.INTRUDER, INTRUDER_PROBLEM + intruder.member(), "member " + intruder.member()
             + " (claims node " + intruder.node() + ") is not trusted: " + intruder.reason());
         if (!reportedIntruders.contains(intruder.member())) {
           LOG.warn("event=grid_intruder member={} claimed_node={} reason=\"{}\"", intruder.member(),

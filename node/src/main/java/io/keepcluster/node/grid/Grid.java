@@ -3,6 +3,7 @@ package io.keepcluster.node.grid;
 import io.keepcluster.node.config.ClusterSettings;
 import io.keepcluster.node.status.ClusterView;
 import io.keepcluster.node.status.Intruder;
+import io.keepcluster.node.status.ProblemKind;
 import io.keepcluster.node.status.Problems;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -30,6 +31,8 @@ public final class Grid implements ClusterView, AutoCloseable {
   /** How long a new member may take to publish its admission before it counts as an intruder. */
   private static final Duration ADMISSION_GRACE = Duration.ofSeconds(5);
   private static final Duration UPKEEP_EVERY = Duration.ofMillis(500);
+  /** The {@code /health} problem key while the embedded member is lost. */
+  static final String GRID_PROBLEM = "cluster grid";
 
   private final GridMember member;
   private final RecordSeal seal;
@@ -56,6 +59,11 @@ public final class Grid implements ClusterView, AutoCloseable {
     Grid grid = new Grid(member, new RecordSeal(key, new SecureRandom()), new GridAudit(problems),
         problems, clock);
     member.onJoin(instance -> member.maintenance().execute(grid::upkeep));
+    member.onLoss(why -> why.ifPresentOrElse(
+        reason -> problems.report(ProblemKind.GRID, GRID_PROBLEM, "the embedded grid member was lost ("
+            + reason + "); it rejoins by itself. Until then this node serves logins and tokens from"
+            + " its own copy, exchanges no cluster state and is not ready"),
+        () -> problems.clear(GRID_PROBLEM)));
     member.maintenance().scheduleWithFixedDelay(grid::upkeep, 0, UPKEEP_EVERY.toMillis(),
         TimeUnit.MILLISECONDS);
     return grid;

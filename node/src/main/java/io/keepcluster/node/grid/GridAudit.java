@@ -1,6 +1,7 @@
 package io.keepcluster.node.grid;
 
 import io.keepcluster.node.logging.Audit;
+import io.keepcluster.node.status.ProblemKind;
 import io.keepcluster.node.status.Problems;
 import java.util.EnumMap;
 import java.util.Map;
@@ -62,7 +63,7 @@ public final class GridAudit {
     }
     if (reporting && !"unknown".equals(member)) {
       reportedMembers.put(member, claimedNode);
-      problems.report(PROBLEM_PREFIX + member, "member " + member + " (claims node " + claimedNode
+      problems.report(ProblemKind.INTRUDER, PROBLEM_PREFIX + member, "member " + member + " (claims node " + claimedNode
           + ") " + offence.text + " (" + map + ", last key " + key + "): not applied, repaired;"
           + " it does not hold KEEP_CLUSTER_SECRET or is tampering with the grid");
     }

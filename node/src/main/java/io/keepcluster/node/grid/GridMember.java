@@ -53,6 +53,7 @@ public final class GridMember implements AutoCloseable {
   private final String nodeId;
   private final String clusterName;
   private final List<Consumer<HazelcastInstance>> joinListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Optional<String>>> lossListeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService maintenance;
   private final AtomicInteger rejoins = new AtomicInteger();
   private volatile HazelcastInstance instance;
@@ -159,6 +160,14 @@ public final class GridMember implements AutoCloseable {
     running().ifPresent(listener);
   }
 
+  /**
+   * Tells {@code listener} why the member was lost (at once, on the thread that noticed) and
+   * {@code Optional.empty()} once a new member has joined.
+   */
+  public void onLoss(Consumer<Optional<String>> listener) {
+    lossListeners.add(listener);
+  }
+
   /** The single thread for grid upkeep (reconcile passes, repairs); blocking calls belong here. */
   public ScheduledExecutorService maintenance() {
     return maintenance;
@@ -213,6 +222,7 @@ public final class GridMember implements AutoCloseable {
     }
     connected = false;
     LOG.error("event=grid_lost node={} reason=\"{}\" action=rejoining ready=false", nodeId, why);
+    lossListeners.forEach(listener -> listener.accept(Optional.of(why)));
     maintenance.execute(() -> rejoin(FIRST_RETRY));
   }
 
@@ -233,6 +243,7 @@ public final class GridMember implements AutoCloseable {
       LOG.info("event=grid_rejoined node={} rejoins={} members={} join_ms={}", nodeId, count,
           created.getCluster().getMembers().size(), (System.nanoTime() - started) / 1_000_000);
       joinListeners.forEach(listener -> listener.accept(created));
+      lossListeners.forEach(listener -> listener.accept(Optional.empty()));
     } catch (RuntimeException e) {
       Duration next = pause.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : pause.multipliedBy(2);
       LOG.warn("event=grid_rejoin_failed node={} reason=\"{}\" retry_in_ms={}", nodeId, e.toString(), pause.toMillis());

@@ -7,6 +7,7 @@ import io.keepcluster.node.keys.VerifyingCredential;
 import io.keepcluster.node.status.ClusterView;
 import io.keepcluster.node.status.Intruder;
 import io.keepcluster.node.status.KeyStatusSource;
+import io.keepcluster.node.status.ProblemKind;
 import io.keepcluster.node.status.Problems;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,20 +39,25 @@ public final class HealthReporter {
     this.keyStatus = source;
   }
 
-  /** Ready to take traffic: started, not stopping, and (in a cluster) part of it with a proven secret. */
+  /**
+   * Ready to take traffic: started and not stopping, (in a cluster) part of it with a proven
+   * secret, and no problem of this node that keeps it from doing its job ({@link ProblemKind#unready}).
+   * Problems of other members (intruders) never count here: they cannot take an honest node out.
+   */
   public boolean ready() {
-    return readiness.isReady() && cluster.ready();
+    return readiness.isReady() && cluster.ready() && !problems.unready();
   }
 
   /**
-   * {@code DOWN} when not {@link #ready()}, {@code DEGRADED} when ready but a component reported a
-   * degrading problem ({@link Problems#reportDegraded}), else {@code UP}. Only UP answers 200.
+   * {@code DOWN} before the start completed and while stopping; {@code DEGRADED} when the node
+   * runs but is not ready (wrong secret, grid lost, config that would not start) or a component
+   * reported a degrading problem; else {@code UP}. Only UP answers 200.
    */
   public String status() {
-    if (!ready()) {
+    if (!readiness.isReady()) {
       return "DOWN";
     }
-    return problems.degraded() ? "DEGRADED" : "UP";
+    return ready() && !problems.degraded() ? "UP" : "DEGRADED";
   }
 
   public JsonObject report() {
@@ -63,7 +69,8 @@ public final class HealthReporter {
       }
     }
     JsonArray problemList = new JsonArray();
-    problems.all().forEach(p -> problemList.add(new JsonObject().put("file", p.file()).put("error", p.error())));
+    problems.all().forEach(p -> problemList.add(new JsonObject().put("kind", p.kind().id())
+        .put("file", p.file()).put("error", p.error())));
     return new JsonObject()
         .put("status", status())
         .put("node", nodeId)

@@ -9,7 +9,8 @@ import io.vertx.ext.web.Router;
 /**
  * {@code /health}, {@code /health/live} and {@code /health/ready} on HEALTHCHECKPORT. {@code /health}
  * answers 200 only when UP (503 when DEGRADED or DOWN); {@code /health/ready} follows readiness
- * alone, since a DEGRADED node still serves logins and tokens.
+ * alone: a node DEGRADED by a scanner restart still takes traffic, one that cannot apply cluster
+ * state or whose config would not start does not.
  */
 public final class HealthRoutes {
 
@@ -23,9 +24,10 @@ public final class HealthRoutes {
     });
     router.get("/health/live").handler(ctx -> ErrorResponses.sendJson(ctx, 200,
         new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> ErrorResponses.sendJson(ctx,
-        reporter.ready() ? 200 : 503,
-        new JsonObject().put("status", reporter.ready() ? "UP" : "DOWN")));
+    router.get("/health/ready").handler(ctx -> {
+      boolean ready = reporter.ready();
+      ErrorResponses.sendJson(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "UP" : "DOWN"));
+    });
     JsonErrors.install(router);
     return router;
   }

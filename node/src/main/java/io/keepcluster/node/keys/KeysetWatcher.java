@@ -1,5 +1,6 @@
 package io.keepcluster.node.keys;
 
+import io.keepcluster.node.status.ProblemKind;
 import io.keepcluster.node.status.Problems;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * included, is caught, reported once (log and {@code /health}) and the next scan tries again. A
  * watchdog restarts the scanning when a scan runs longer than {@code scanBound} (a read that
  * blocks) or the periodic rescan stopped; until a scan completes again the node is DEGRADED
- * ({@link Problems#reportDegraded} under {@value #PROBLEM}). A stuck scan thread is abandoned,
+ * ({@link ProblemKind#KEYSET_SCANNER} under {@value #PROBLEM}). A stuck scan thread is abandoned,
  * never shared: the restarted scans use a fresh {@link KeysetScanner}, and a late result of the
  * abandoned thread is dropped.
  */
@@ -183,7 +184,7 @@ public final class KeysetWatcher implements AutoCloseable {
   private void scanFailed(Throwable e) {
     String what = e.getClass().getSimpleName();
     degraded = true;
-    problems.reportDegraded(PROBLEM, "keyset scan failed (" + what + "); files in the folder are not"
+    problems.report(ProblemKind.KEYSET_SCANNER, PROBLEM, "keyset scan failed (" + what + "); files in the folder are not"
         + " applied until a scan succeeds; the node keeps its loaded keysets");
     if (!what.equals(lastFailure)) {
       lastFailure = what;
@@ -225,7 +226,7 @@ public final class KeysetWatcher implements AutoCloseable {
     if (stuck != null && stuck.generation() == generation) {
       if (abandoned.size() >= MAX_ABANDONED) {
         degraded = true;
-        problems.reportDegraded(PROBLEM, "keyset scanner stuck: " + why + "; " + abandoned.size()
+        problems.report(ProblemKind.KEYSET_SCANNER, PROBLEM, "keyset scanner stuck: " + why + "; " + abandoned.size()
             + " earlier scans are still blocked, no further restart until one returns");
         return;
       }
@@ -245,7 +246,7 @@ public final class KeysetWatcher implements AutoCloseable {
       watchThread.start();
     }
     degraded = true;
-    problems.reportDegraded(PROBLEM, "keyset scanner restarted: " + why
+    problems.report(ProblemKind.KEYSET_SCANNER, PROBLEM, "keyset scanner restarted: " + why
         + "; DEGRADED until a scan completes");
     LOG.error("event=keyset_scanner_restarted dir={} reason=\"{}\" abandoned_threads={}",
         scanner.dir(), why, abandoned.size());

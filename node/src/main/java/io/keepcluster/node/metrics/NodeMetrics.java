@@ -1,6 +1,8 @@
 package io.keepcluster.node.metrics;
 
 import io.keepcluster.node.status.ClusterView;
+import io.keepcluster.node.status.ProblemKind;
+import io.keepcluster.node.status.Problems;
 import io.keepcluster.node.keys.KeysetRegistry;
 import io.keepcluster.node.keys.KeysetStatus;
 import io.keepcluster.node.users.HashingPool;
@@ -72,6 +74,18 @@ public final class NodeMetrics {
     for (KeysetStatus state : KeysetStatus.onNode()) {
       Gauge.builder("keepcluster.keysets", keysets, k -> k.count(state)).tag("state", state.label())
           .description("Keysets on this node by state").register(registry);
+    }
+  }
+
+  /**
+   * {@code keepcluster_problems{kind}}: the problems reported now, per kind. Every kind is
+   * registered, so an alert on {@code kind="secret"} reads 0 before anything went wrong.
+   */
+  public void watch(Problems problems) {
+    for (ProblemKind kind : ProblemKind.values()) {
+      Gauge.builder("keepcluster.problems", problems, p -> p.count(kind)).tag("kind", kind.id())
+          .description("Problems listed on /health now, by kind (see the README's troubleshooting table)")
+          .register(registry);
     }
   }
 

@@ -1,14 +1,18 @@
 package io.keepcluster.node.status;
 
 /**
- * Something an operator must fix: which file (or component) and why. Never holds key material.
- *
- * @param degrading true when the node cannot do part of its job until this is resolved: {@code /health}
- *     then says {@code DEGRADED} (HTTP 503) instead of {@code UP}
+ * Something an operator must fix: its kind, which file (or component) and why. Never holds key
+ * material.
  */
-public record Problem(String file, String error, boolean degrading) {
+public record Problem(ProblemKind kind, String file, String error) {
 
-  public Problem(String file, String error) {
-    this(file, error, false);
+  /** True when {@code /health} says {@code DEGRADED} (HTTP 503) while this is reported. */
+  public boolean degrading() {
+    return kind.degrades();
+  }
+
+  /** True when {@code /health/ready} answers 503 while this is reported. */
+  public boolean unready() {
+    return kind.unready();
   }
 }

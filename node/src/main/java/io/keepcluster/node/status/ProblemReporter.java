@@ -22,22 +22,29 @@ public final class ProblemReporter {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemReporter.class);
 
   private final Problems problems;
+  private final ProblemKind kind;
   private final Clock clock;
   private final Duration grace;
   private final String auditEvent;
   private final Map<String, Instant> firstSeen = new HashMap<>();
   private final Map<String, String> reported = new HashMap<>();
 
+  /** Reports every problem as {@link ProblemKind#OTHER}: give the component's kind where there is one. */
   public ProblemReporter(Problems problems, Clock clock, Duration grace) {
-    this(problems, clock, grace, null);
+    this(problems, ProblemKind.OTHER, clock, grace);
+  }
+
+  public ProblemReporter(Problems problems, ProblemKind kind, Clock clock, Duration grace) {
+    this(problems, kind, clock, grace, null);
   }
 
   /**
    * @param auditEvent when not null, each problem as it appears is also an audit event of this
    *     name ({@code event=keyset_refused file=... reason="..."})
    */
-  public ProblemReporter(Problems problems, Clock clock, Duration grace, String auditEvent) {
+  public ProblemReporter(Problems problems, ProblemKind kind, Clock clock, Duration grace, String auditEvent) {
     this.problems = problems;
+    this.kind = kind;
     this.clock = clock;
     this.grace = grace;
     this.auditEvent = auditEvent;
@@ -57,9 +64,9 @@ public final class ProblemReporter {
     current.forEach((file, error) -> {
       Instant since = firstSeen.computeIfAbsent(file, f -> now);
       if (immediately || !now.isBefore(since.plus(grace))) {
-        problems.report(file, error);
+        problems.report(kind, file, error);
         if (!error.equals(reported.put(file, error))) {
-          LOG.warn("event=problem file={} error=\"{}\"", file, error);
+          LOG.warn("event=problem kind={} file={} error=\"{}\"", kind.id(), file, error);
           if (auditEvent != null) {
             Audit.LOG.warn("event={} file={} reason=\"{}\"", auditEvent, file, error);
           }

@@ -6,32 +6,41 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The current problems of this node, keyed by file or component, so a fix clears its entry.
- *
- * <p>Most problems are about one file and leave the node UP. A component that cannot do its job
- * (a keyset scanner that had to be restarted, say) reports with {@link #reportDegraded}: the node
- * stays in service but {@code /health} says {@code DEGRADED} (503) until the component clears it.
+ * The current problems of this node, keyed by file or component, so a fix clears its entry. The
+ * {@link ProblemKind} of each decides what it does to health: most leave the node UP, a few turn
+ * {@code /health} DEGRADED, and the node's own inability to work (wrong secret, grid lost, config
+ * that would not start) also makes it unready.
  */
 public final class Problems {
 
   private final Map<String, Problem> byFile = new ConcurrentHashMap<>();
 
-  public void report(String file, String error) {
-    byFile.put(file, new Problem(file, error, false));
+  public void report(ProblemKind kind, String file, String error) {
+    byFile.put(file, new Problem(kind, file, error));
   }
 
-  /** Reports a problem that turns {@code /health} DEGRADED until {@link #clear} of the same key. */
-  public void reportDegraded(String component, String error) {
-    byFile.put(component, new Problem(component, error, true));
+  /** A problem without a kind of its own ({@link ProblemKind#OTHER}): listed, the node stays UP. */
+  public void report(String file, String error) {
+    report(ProblemKind.OTHER, file, error);
   }
 
   public void clear(String file) {
     byFile.remove(file);
   }
 
-  /** True while any degrading problem is reported. */
+  /** True while any problem that turns {@code /health} DEGRADED is reported. */
   public boolean degraded() {
     return byFile.values().stream().anyMatch(Problem::degrading);
+  }
+
+  /** True while any problem that takes the node out of service is reported. */
+  public boolean unready() {
+    return byFile.values().stream().anyMatch(Problem::unready);
+  }
+
+  /** How many problems of {@code kind} are reported now (the {@code keepcluster_problems} gauge). */
+  public int count(ProblemKind kind) {
+    return (int) byFile.values().stream().filter(p -> p.kind() == kind).count();
   }
 
   public List<Problem> all() {

@@ -45,14 +45,57 @@ class FirstStartTest {
   }
 
   @Test
-  @DisplayName("a missing or empty folder needs a first start; a folder with files does not")
-  void needed() throws Exception {
+  @DisplayName("a missing or empty folder needs a first start")
+  void neededWhenEmpty() throws Exception {
     Path dir = parent.resolve("keepconfig.d");
-    assertTrue(FirstStart.needed(dir));
+    assertTrue(FirstStart.needed(dir, new JsonObject()));
     Files.createDirectories(dir);
-    assertTrue(FirstStart.needed(dir));
-    Files.writeString(dir.resolve("ports.json"), "{}");
-    assertFalse(FirstStart.needed(dir));
+    assertTrue(FirstStart.needed(dir, new JsonObject()));
+  }
+
+  @Test
+  @DisplayName("a folder holding only 00-cluster.json and lost+found (a fresh Kubernetes volume) still needs a first start")
+  void neededOnAFreshVolume() throws Exception {
+    Path dir = parent.resolve("keepconfig.d");
+    Files.createDirectories(dir.resolve("lost+found"));
+    Files.writeString(dir.resolve("00-cluster.json"), "{\"cluster\":{\"name\":\"prod\"}}");
+    assertTrue(FirstStart.needed(dir, new JsonObject()));
+  }
+
+  @Test
+  @DisplayName("a folder with a directory user, or a config with a management account, is never bootstrapped")
+  void notNeededWithAccounts() throws Exception {
+    Path dir = initialise(Map.of());
+    assertFalse(FirstStart.needed(dir, new JsonObject()));
+
+    Path other = parent.resolve("other.d");
+    Files.createDirectories(other);
+    assertFalse(FirstStart.needed(other, new JsonObject().put("ops", new JsonObject().put("passwordHash", "x"))));
+  }
+
+  @Test
+  @DisplayName("KEEP_ADMIN_PASSWORD set on a folder that has users gives one line saying it is ignored and why")
+  void ignoredPasswordsSaySo() {
+    Path dir = parent.resolve("keepconfig.d");
+    assertTrue(FirstStart.ignoredPasswords(dir, Map.of()).isEmpty());
+    String line = FirstStart.ignoredPasswords(dir, Map.of("KEEP_ADMIN_PASSWORD", "change-me-now")).orElseThrow();
+    assertEquals(1, line.lines().count(), line);
+    assertTrue(line.contains("KEEP_ADMIN_PASSWORD") && line.contains("user passwd admin"), line);
+    assertFalse(line.contains("change-me-now"), "never the password itself: " + line);
+  }
+
+  @Test
+  @DisplayName("a config folder that cannot be created is named with the operating system's reason")
+  void uncreatableFolderSaysWhy() throws Exception {
+    Path file = Files.writeString(parent.resolve("a-file"), "");
+    Path dir = file.resolve("keepconfig.d");
+
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> new FirstStart(TestNode.HASHER, new SecureRandom())
+            .initialise(dir, Map.of(), new PrintStream(printed, true, StandardCharsets.UTF_8)));
+    assertTrue(e.getMessage().startsWith("cannot create config folder " + dir.toAbsolutePath() + ": "), e.getMessage());
+    assertTrue(e.getMessage().endsWith("Exception)"), "the reason and its type: " + e.getMessage());
+    assertNotEquals("cannot create config folder " + dir + ": " + dir, e.getMessage());
   }
 
   @Test

@@ -203,6 +203,33 @@ class KeepClusterCommandTest {
   }
 
   @Test
+  @DisplayName("a config folder that cannot be created exits 2 with one line naming the path and the operating system's reason")
+  void uncreatableFolderSaysWhy() throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "");
+
+    Run run = run("", "--config-dir", file.resolve("keepconfig.d").toString());
+
+    assertEquals(2, run.exitCode());
+    assertEquals(1, run.err().strip().lines().count(), "one line: " + run.err());
+    assertTrue(run.err().startsWith("keepcluster: cannot create config folder " + file.resolve("keepconfig.d")
+        .toAbsolutePath() + ": "), run.err());
+    assertTrue(run.err().strip().endsWith("Exception)"), "the reason and its type: " + run.err());
+  }
+
+  @Test
+  @DisplayName("an unreadable users file stops the start with exit 2 and one line naming it")
+  void unreadableUsersFileSaysWhy() throws Exception {
+    Files.createDirectories(dir.resolve("directory"));
+    Files.writeString(dir.resolve("directory/users.json"), "{\"users\": [");
+
+    Run run = run("", "--config-dir", dir.toString());
+
+    assertEquals(2, run.exitCode());
+    assertEquals(1, run.err().strip().lines().count(), "one line: " + run.err());
+    assertTrue(run.err().contains("users.json") && run.err().contains("invalid JSON"), run.err());
+  }
+
+  @Test
   @DisplayName("starting with a config value of the wrong type exits 2 naming the key")
   void invalidValueRefused() throws Exception {
     Files.writeString(dir.resolve("tokens.json"), "{\"JwtDuration\": \"two hours\"}");

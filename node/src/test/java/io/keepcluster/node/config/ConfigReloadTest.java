@@ -47,10 +47,34 @@ class ConfigReloadTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> problem("config").isPresent());
     assertTrue(problem("config").get().getString("error").contains("JwtDuration"));
+    assertEquals("config", problem("config").get().getString("kind"));
     assertEquals(200, node.login("alice", "alice-pw").statusCode());
 
     Files.writeString(dir.resolve("20-tuning.json"), "{\"JwtDuration\": 3600}");
     await().atMost(Duration.ofSeconds(5)).until(() -> problem("config").isEmpty());
+  }
+
+  @Test
+  @DisplayName("config the next start would refuse makes the node DEGRADED and not ready, with the start's very message, until removed")
+  void refusedConfigTakesTheNodeOutOfService() throws Exception {
+    Files.writeString(dir.resolve("20-ports.json"), "{\"leeway\": \"x\"}");
+    String startMessage;
+    try {
+      new ConfigLoader(io.keepcluster.shared.config.ConfigOverlay.withBundledDefaults(), java.util.Map.of()).load(dir);
+      throw new AssertionError("the start would accept it");
+    } catch (ConfigException e) {
+      startMessage = e.line();
+    }
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> problem("config").isPresent());
+    assertEquals(startMessage, problem("config").get().getString("error"));
+    assertEquals(503, TestNode.get(node.health("/health")).statusCode());
+    assertEquals("DEGRADED", new JsonObject(TestNode.get(node.health("/health")).body()).getString("status"));
+    assertEquals(503, TestNode.get(node.health("/health/ready")).statusCode());
+
+    Files.delete(dir.resolve("20-ports.json"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> TestNode.get(node.health("/health/ready")).statusCode() == 200);
+    assertTrue(problem("config").isEmpty());
   }
 
   @Test

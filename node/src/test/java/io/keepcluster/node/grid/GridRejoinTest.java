@@ -1,12 +1,18 @@
 package io.keepcluster.node.grid;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.keepcluster.node.config.ClusterSettings;
+import io.keepcluster.node.status.ProblemKind;
 import io.keepcluster.node.status.Problems;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -47,7 +53,8 @@ class GridRejoinTest {
     String name = "rejoin-" + UUID.randomUUID();
     List<Integer> ports = List.of(freePort(), freePort());
     List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
-    a = Grid.start(settings(name, members, ports.get(0)), "nodeA", new JsonObject(), key, new Problems(), Clock.systemUTC());
+    Problems problemsA = new Problems();
+    a = Grid.start(settings(name, members, ports.get(0)), "nodeA", new JsonObject(), key, problemsA, Clock.systemUTC());
     b = Grid.start(settings(name, members, ports.get(1)), "nodeB", new JsonObject(), key, new Problems(), Clock.systemUTC());
     SealedMap usersA = a.map("keepcluster.users", "user");
     SealedMap usersB = b.map("keepcluster.users", "user");
@@ -56,6 +63,14 @@ class GridRejoinTest {
     await().atMost(SOON).until(() -> usersB.get("alice").isPresent());
 
     HazelcastInstance before = a.member().running().orElseThrow();
+    // The loss lasts as long as a Hazelcast join: a 5 ms poll sees its "grid" problem.
+    AtomicBoolean gridProblemSeen = new AtomicBoolean();
+    ScheduledExecutorService poll = Executors.newSingleThreadScheduledExecutor();
+    poll.scheduleAtFixedRate(() -> {
+      if (problemsA.count(ProblemKind.GRID) == 1 && problemsA.unready()) {
+        gridProblemSeen.set(true);
+      }
+    }, 0, 5, TimeUnit.MILLISECONDS);
     // Hazelcast refuses a cluster shutdown while partitions migrate; an attacker simply retries.
     await("the cluster shutdown goes through").atMost(SOON).ignoreExceptions().until(() -> {
       before.getCluster().shutdown();
@@ -70,6 +85,9 @@ class GridRejoinTest {
         a.member().running().orElseThrow().getMap("keepcluster.users").containsKey("alice"));
     assertTrue(usersB.get("alice").isPresent());
     assertFalse(a.member().running().orElseThrow() == before);
+    poll.shutdownNow();
+    assertTrue(gridProblemSeen.get(), "a grid problem (unready) while the member was lost");
+    assertEquals(0, problemsA.count(ProblemKind.GRID), "cleared at the rejoin: " + problemsA.all());
   }
 
   private static ClusterSettings settings(String name, List<String> members, int port) {

@@ -53,9 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeysetLifecycle.class);
-  private static final String TRUST_PROBLEM_FILE = "cluster";
-  private static final String TRUST_PROBLEM = "KEEP_CLUSTER_SECRET does not match the cluster's secret:"
-      + " this node applies no replicated keyset and publishes nothing";
   /** A plan whose publish lost a race is planned again with the winner; this bounds the retries. */
   private static final int MAX_REPLANS = 3;
   /** How long a scan waits for its pass before the scan thread moves on. */
@@ -230,9 +227,8 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
     // At start-up nothing is being copied yet: the first scan's problems are reported at once.
     boolean firstScan = scanArrived && !firstScanReported;
     if (!trusted.getAsBoolean()) {
-      Map<String, String> current = new HashMap<>(scan.problems());
-      current.put(TRUST_PROBLEM_FILE, TRUST_PROBLEM);
-      problems.update(current, true);
+      // Why the node is untrusted (secret or grid) is the grid's to report, with its own kind.
+      problems.update(scan.problems(), true);
       firstScanReported |= firstScan;
       return;
     }

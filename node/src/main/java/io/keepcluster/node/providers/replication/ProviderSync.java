@@ -5,6 +5,7 @@ import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.providers.ProviderConfig;
 import io.keepcluster.node.providers.ProviderConfigParser;
 import io.keepcluster.node.providers.ProviderRegistry;
+import io.keepcluster.node.status.ProblemKind;
 import io.keepcluster.node.status.Problems;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -167,7 +168,7 @@ public final class ProviderSync implements AutoCloseable {
       }
     });
     if (!forgetRemoved) {
-      persistence.persist(copies).ifPresentOrElse(problem -> problems.report(PERSIST_PROBLEM, problem),
+      persistence.persist(copies).ifPresentOrElse(problem -> problems.report(ProblemKind.PROVIDER, PERSIST_PROBLEM, problem),
           () -> problems.clear(PERSIST_PROBLEM));
     }
     registry.apply(configs(passProblems));
@@ -210,7 +211,7 @@ public final class ProviderSync implements AutoCloseable {
         configs.add(config);
       } catch (ConfigException e) {
         problemKeys.add(PROBLEM_PREFIX + name);
-        problems.report(PROBLEM_PREFIX + name, e.getMessage() + " (from " + record.writer()
+        problems.report(ProblemKind.PROVIDER, PROBLEM_PREFIX + name, e.getMessage() + " (from " + record.writer()
             + "; this provider is not in effect on this node)");
       }
     }
@@ -238,7 +239,7 @@ public final class ProviderSync implements AutoCloseable {
         pem = Optional.of(ProviderConfigParser.keyFiles(latest.configDir()).read(PROBLEM_PREFIX + name, file));
       } catch (ConfigException e) {
         problemKeys.add(PROBLEM_PREFIX + name);
-        problems.report(PROBLEM_PREFIX + name, e.getMessage());
+        problems.report(ProblemKind.PROVIDER, PROBLEM_PREFIX + name, e.getMessage());
         return Optional.empty();
       }
     }
@@ -246,7 +247,7 @@ public final class ProviderSync implements AutoCloseable {
       return Optional.of(new ProviderDefinition(name, settings, pem));
     } catch (IllegalArgumentException e) {
       problemKeys.add(PROBLEM_PREFIX + name);
-      problems.report(PROBLEM_PREFIX + name, e.getMessage());
+      problems.report(ProblemKind.PROVIDER, PROBLEM_PREFIX + name, e.getMessage());
       return Optional.empty();
     }
   }
