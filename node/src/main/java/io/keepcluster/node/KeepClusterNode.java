@@ -24,6 +24,7 @@ import io.keepcluster.node.keys.KeysetScanner;
 import io.keepcluster.node.keys.KeysetWatcher;
 import io.keepcluster.node.management.ManagementAccounts;
 import io.keepcluster.node.management.ManagementRoutes;
+import io.keepcluster.node.management.UsersApi;
 import io.keepcluster.node.metrics.MetricsRoutes;
 import io.keepcluster.node.metrics.NodeMetrics;
 import io.keepcluster.node.providers.ProviderRegistry;
@@ -40,6 +41,9 @@ import io.keepcluster.node.tokens.TokenVerifier;
 import io.keepcluster.node.topology.Topology;
 import io.keepcluster.node.users.HashingPool;
 import io.keepcluster.node.users.LoginService;
+import io.keepcluster.node.users.UserAdministration;
+import io.keepcluster.node.users.UserAudit;
+import io.keepcluster.node.users.UserChangeEffects;
 import io.keepcluster.shared.config.ConfigOverlay;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.keepcluster.shared.password.PasswordHashingParameters;
@@ -160,7 +164,8 @@ public final class KeepClusterNode {
         .build();
     NodeMetrics metrics = new NodeMetrics(registry);
     PasswordHasher hasher = new PasswordHasher(settings.hashing());
-    LoginService logins = new LoginService(topology.users(), hasher, topology.lockouts());
+    LoginService logins = new LoginService(topology.users(), hasher, topology.lockouts(),
+        new UserAudit(identity.id()));
     int hashingThreads = config.login().hashingThreads();
     WorkerExecutor hashingThreadPool = vertx.createSharedWorkerExecutor("keepcluster-password-hashing",
         hashingThreads);
@@ -207,8 +212,11 @@ public final class KeepClusterNode {
         logins, revocations, hashingPool, metrics, dominoLogin);
     ManagementAccounts accounts = new ManagementAccounts(config.managementAccounts(), hasher,
         topology.managementLockouts());
+    UsersApi usersApi = new UsersApi(new UserAdministration(topology.users(), topology.lockouts(),
+        new UserChangeEffects(topology.lockouts(), revocations, new UserAudit(identity.id()), clock)),
+        hasher, hashingPool);
     ManagementRoutes.Services management = new ManagementRoutes.Services(accounts, hashingPool, health,
-        config.configDir(), clock, watcher::scanNow, topology.revoker(), keysets, metrics);
+        config.configDir(), clock, watcher::scanNow, topology.revoker(), keysets, metrics, usersApi);
 
     String bind = config.bindAddress();
     int apiInstances = Math.max(1, Runtime.getRuntime().availableProcessors());

@@ -25,7 +25,7 @@ public final class ManagementRoutes {
   /** What the management API acts on. */
   public record Services(ManagementAccounts accounts, HashingPool hashing, HealthReporter health,
       Path configDir, Clock clock, Supplier<CompletionStage<Void>> rescan, KeysetRevoker revoker,
-      KeyStatusSource keysets, NodeMetrics metrics) {}
+      KeyStatusSource keysets, NodeMetrics metrics, UsersApi users) {}
 
   public static Router create(Vertx vertx, Services services) {
     ManagementAccounts accounts = services.accounts();
@@ -35,6 +35,7 @@ public final class ManagementRoutes {
     router.route().handler(BodyHandler.create(false).setBodyLimit(ApiRoutes.MAX_BODY_BYTES));
     // JSON posts check their Content-Type before Basic auth spends a hash on them.
     router.post("/api/idp-certificates").handler(JsonContentType.required());
+    services.users().guard(router);
     router.route("/api/*").handler(new BasicAuthHandler(accounts, hashing, services.metrics()));
     router.get("/api/node").handler(ctx -> ErrorResponses.sendJson(ctx, 200, health.report()));
     router.post("/api/idp-certificates").handler(new IdpCertificateHandler(vertx,
@@ -42,6 +43,7 @@ public final class ManagementRoutes {
     router.get("/api/keysets").handler(ctx -> ErrorResponses.sendJson(ctx, 200,
         new io.vertx.core.json.JsonObject().put("keysets", services.keysets().keysets())));
     router.post("/api/keysets/:kid/revoke").handler(new RevokeHandler(vertx, services.revoker()));
+    services.users().mount(router);
     JsonErrors.install(router);
     return router;
   }

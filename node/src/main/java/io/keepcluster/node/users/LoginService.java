@@ -23,11 +23,17 @@ public final class LoginService {
   private final UserLookup users;
   private final PasswordHasher hasher;
   private final LockoutRegistry lockouts;
+  private final UserAudit audit;
 
   public LoginService(UserLookup users, PasswordHasher hasher, LockoutRegistry lockouts) {
+    this(users, hasher, lockouts, new UserAudit("-"));
+  }
+
+  public LoginService(UserLookup users, PasswordHasher hasher, LockoutRegistry lockouts, UserAudit audit) {
     this.users = users;
     this.hasher = hasher;
     this.lockouts = lockouts;
+    this.audit = audit;
   }
 
   public LoginOutcome authenticate(String username, char[] password) {
@@ -42,12 +48,17 @@ public final class LoginService {
       lockouts.finish(counted, succeeded);
     }
     if (succeeded) {
+      audit.login(true, LogSafe.value(username), null);
       return LoginOutcome.succeeded(user.get());
     }
     LoginOutcome.Reason reason = !admitted ? LoginOutcome.Reason.SUSPENDED
         : user.isEmpty() ? LoginOutcome.Reason.UNKNOWN_USER : LoginOutcome.Reason.WRONG_PASSWORD;
-    LOG.info("event=login_failed user={} reason={}",
-        user.isPresent() ? LogSafe.value(username) : LogSafe.unknownName(username), reason.label());
+    String shown = user.isPresent() ? LogSafe.value(username) : LogSafe.unknownName(username);
+    LOG.info("event=login_failed user={} reason={}", shown, reason.label());
+    audit.login(false, shown, reason.label());
+    if (admitted && user.isPresent() && lockouts.isLocked(counted)) {
+      audit.locked(shown);
+    }
     return LoginOutcome.failed(reason);
   }
 }
