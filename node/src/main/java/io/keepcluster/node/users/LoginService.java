@@ -4,8 +4,6 @@ import io.keepcluster.node.logging.LogSafe;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.keepcluster.shared.users.UserRecord;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Checks a username and password. Unknown users, wrong passwords and suspended users look the
@@ -18,7 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoginService {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LoginService.class);
 
   private final UserLookup users;
   private final PasswordHasher hasher;
@@ -54,7 +51,7 @@ public final class LoginService {
     LoginOutcome.Reason reason = !admitted ? LoginOutcome.Reason.SUSPENDED
         : user.isEmpty() ? LoginOutcome.Reason.UNKNOWN_USER : LoginOutcome.Reason.WRONG_PASSWORD;
     String shown = user.isPresent() ? LogSafe.value(username) : LogSafe.unknownName(username);
-    LOG.info("event=login_failed user={} reason={}", shown, reason.label());
+    // One line per failure, in the audit stream (logger keepcluster.audit).
     audit.login(false, shown, reason.label());
     if (admitted && user.isPresent() && lockouts.isLocked(counted)) {
       audit.locked(shown);

@@ -27,7 +27,7 @@ public final class UserAudit {
     if (succeeded) {
       AUDIT.info("event=login_ok user={} node={}", shownName, LogSafe.value(node));
     } else {
-      AUDIT.info("event=login_failed user={} node={} reason={}", shownName, LogSafe.value(node), reason);
+      AUDIT.info("event=login_failed user={} reason={} node={}", shownName, reason, LogSafe.value(node));
     }
   }
 
