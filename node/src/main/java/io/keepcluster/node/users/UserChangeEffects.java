@@ -42,9 +42,9 @@ public final class UserChangeEffects {
     }
     UserRecord user = now.get();
     if (was.isEmpty()) {
+      // No lockout to clear: a removal cleared the name's count, and failures of a name nobody
+      // had are counted apart (LockoutKey). Nothing remote here, so a bulk import stays fast.
       audit.log(user.active() ? "user_added" : "user_added_disabled", name, origin);
-      // A name used before starts clean, and no token of its previous owner comes back to life.
-      lockouts.clear(name);
       return;
     }
     UserRecord old = was.get();

@@ -235,7 +235,7 @@ public final class UserDirectory implements UserLookup, AutoCloseable {
       Set<String> publish) {
     changes.forEach((name, fromFile) -> {
       UserEntry before = current.get(name);
-      UserEntry shared = replica.get(name).orElse(null);
+      UserEntry shared = shared(name).orElse(null);
       UserEntry basis = UserEntry.newer(before, shared);
       if (first && fromFile.version() == 0 && basis != null) {
         // An unversioned user (a bootstrap admin, a file from before versions) on a node joining
@@ -270,15 +270,19 @@ public final class UserDirectory implements UserLookup, AutoCloseable {
     });
   }
 
-  private void applyFromReplica(String name, Set<String> publish) {
-    Optional<UserEntry> shared;
+  /** The replica's entry; an authentic record this version cannot read counts as absent. */
+  private Optional<UserEntry> shared(String name) {
     try {
-      shared = replica.get(name);
+      return replica.get(name);
     } catch (InvalidUserException e) {
       LOG.warn("event=user_record_invalid user={} reason=\"{}\" action=ignored", LogSafe.value(name),
           e.getMessage());
-      return;
+      return Optional.empty();
     }
+  }
+
+  private void applyFromReplica(String name, Set<String> publish) {
+    Optional<UserEntry> shared = shared(name);
     UserEntry before = current.get(name);
     if (shared.isEmpty()) {
       if (before != null) {
