@@ -142,6 +142,15 @@ class UserLifecycleIT extends ThreeNodeCluster {
 
     cli("Erin-new-pass\n", "user", "passwd", "erin", "--password-stdin", "--config-dir",
         cluster.node(3).configDir().toString());
+    // Wait for the new hash in every node's file (persisted after it is applied in memory) before
+    // logging in: a login with the new password on a node that still had the old hash would count
+    // as a failure again.
+    String newHash = new UserDirectoryFile(cluster.node(3).configDir()).load().get("erin").passwordHash();
+    within("the new hash on every node").untilAsserted(() -> {
+      for (NodeProcess n : cluster.nodes()) {
+        assertEquals(newHash, new UserDirectoryFile(n.configDir()).load().get("erin").passwordHash(), n.id());
+      }
+    });
 
     assertLoginEverywhere("the new password works everywhere", "erin", "Erin-new-pass", 200);
     for (NodeProcess n : cluster.nodes()) {
