@@ -45,6 +45,11 @@ public final class UserDirectory implements UserLookup, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UserDirectory.class);
   /** Pause after the first event of a burst: many users arriving at once make one pass and one write. */
   private static final Duration DEBOUNCE = Duration.ofMillis(50);
+  /**
+   * Least time between two rewrites of the file: while thousands of users stream in from the grid,
+   * memory (what logins read) follows every event and the file follows in a few whole writes.
+   */
+  private static final Duration WRITE_GAP = Duration.ofSeconds(1);
   /** The backstop for lost file or grid events. */
   private static final Duration BACKSTOP = Duration.ofSeconds(15);
 
@@ -65,6 +70,8 @@ public final class UserDirectory implements UserLookup, AutoCloseable {
   private Map<String, UserEntry> lastFile;
   private UserDirectoryFile.Stamp lastStamp;
   private UserDirectoryFile.Stamp invalidStamp;
+  private long lastWriteNanos;
+  private boolean writeScheduled;
 
   public UserDirectory(UserDirectoryFile file, UserReplica replica, UserChangeEffects effects, Clock clock) {
     this.file = file;
@@ -304,14 +311,26 @@ public final class UserDirectory implements UserLookup, AutoCloseable {
 
   /** The file gets what memory has, in one atomic write, only when they differ. */
   private void persist(Map<String, UserEntry> onDisk, UserDirectoryFile.Stamp stamp) throws IOException {
+    lastFile = onDisk;
+    lastStamp = stamp;
     if (current.equals(onDisk)) {
-      lastFile = onDisk;
-      lastStamp = stamp;
+      return;
+    }
+    long sinceLast = System.nanoTime() - lastWriteNanos;
+    if (writes.get() > 0 && sinceLast < WRITE_GAP.toNanos()) {
+      if (!writeScheduled) {
+        writeScheduled = true;
+        executor.schedule(() -> {
+          writeScheduled = false;
+          passQuietly();
+        }, WRITE_GAP.toNanos() - sinceLast, TimeUnit.NANOSECONDS);
+      }
       return;
     }
     Map<String, UserEntry> snapshot = Map.copyOf(current);
     file.write(snapshot.values());
     writes.incrementAndGet();
+    lastWriteNanos = System.nanoTime();
     lastFile = snapshot;
     lastStamp = file.stamp();
   }
