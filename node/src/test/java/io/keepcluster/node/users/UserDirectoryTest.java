@@ -167,4 +167,25 @@ class UserDirectoryTest {
     await().atMost(SETTLE).until(() -> two.directory().find("bob")
         .map(u -> u.passwordHash().equals("$argon2id$new")).orElse(false));
   }
+
+  @Test
+  @DisplayName("a second node with its own bootstrap admin adopts the cluster's admin without a warning")
+  void normalStartWarnsNothing() throws Exception {
+    new UserDirectoryFile(dir1).upsert(new UserRecord("admin", "CN=admin", null, null, "$argon2id$one"));
+    new UserDirectoryFile(dir2).upsert(new UserRecord("admin", "CN=admin", null, null, "$argon2id$two"));
+    java.io.PrintStream originalErr = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    Node two;
+    try {
+      System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+      node(dir1);
+      two = node(dir2);
+    } finally {
+      System.setErr(originalErr);
+    }
+    String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertFalse(log.contains(" WARN "), log);
+    assertEquals("$argon2id$one", two.directory().find("admin").orElseThrow().passwordHash());
+    await().atMost(SETTLE).until(() -> two.file().load().get("admin").passwordHash().equals("$argon2id$one"));
+  }
 }
