@@ -33,6 +33,7 @@ import io.keepcluster.node.keys.KeysetScanner;
 import io.keepcluster.node.keys.KeysetWatcher;
 import io.keepcluster.node.management.ManagementAccounts;
 import io.keepcluster.node.management.ManagementRoutes;
+import io.keepcluster.node.management.UsersApi;
 import io.keepcluster.node.metrics.MetricsRoutes;
 import io.keepcluster.node.metrics.NodeMetrics;
 import io.keepcluster.node.providers.ProviderRegistry;
@@ -53,6 +54,9 @@ import io.keepcluster.node.tokens.TokenVerifier;
 import io.keepcluster.node.topology.Topology;
 import io.keepcluster.node.users.HashingPool;
 import io.keepcluster.node.users.LoginService;
+import io.keepcluster.node.users.UserAdministration;
+import io.keepcluster.node.users.UserAudit;
+import io.keepcluster.node.users.UserChangeEffects;
 import io.keepcluster.shared.config.ConfigOverlay;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.keepcluster.shared.password.PasswordHashingParameters;
@@ -186,7 +190,8 @@ public final class KeepClusterNode {
     NodeMetrics metrics = new NodeMetrics(registry);
     metrics.bindJvm(vertx);
     PasswordHasher hasher = new PasswordHasher(settings.hashing());
-    LoginService logins = new LoginService(topology.users(), hasher, topology.lockouts());
+    LoginService logins = new LoginService(topology.users(), hasher, topology.lockouts(),
+        new UserAudit(identity.id()));
     int hashingThreads = config.login().hashingThreads();
     WorkerExecutor hashingThreadPool = vertx.createSharedWorkerExecutor("keepcluster-password-hashing",
         hashingThreads);
@@ -235,9 +240,13 @@ public final class KeepClusterNode {
         logins, revocations, hashingPool, metrics, dominoLogin);
     ManagementAccounts accounts = new ManagementAccounts(config.managementAccounts(), hasher,
         topology.managementLockouts());
+    UsersApi usersApi = new UsersApi(new UserAdministration(topology.users(), topology.lockouts(),
+        new UserChangeEffects(topology.lockouts(), revocations, new UserAudit(identity.id()), clock)),
+        hasher, hashingPool);
     ManagementRoutes.Services management = new ManagementRoutes.Services(accounts, hashingPool, health,
         config.configDir(), clock, watcher::scanNow, topology.revoker(), keysets, metrics,
-        topology.retirer(), settings.env(), clock.instant(), topology.clusterView());
+        topology.retirer(), settings.env(), clock.instant(), topology.clusterView(), usersApi,
+        tlsMaterial.isPresent());
 
     String bind = config.bindAddress();
     ServerSettings serving = config.servers();

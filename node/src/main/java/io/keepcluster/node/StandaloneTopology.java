@@ -16,10 +16,12 @@ import io.keepcluster.node.providers.replication.ProviderStore;
 import io.keepcluster.node.tokens.LocalRevocations;
 import io.keepcluster.node.topology.Topology;
 import io.keepcluster.node.tokens.Revocations;
-import io.keepcluster.node.users.FileUserDirectory;
 import io.keepcluster.node.users.LocalLockouts;
 import io.keepcluster.node.users.LockoutRegistry;
-import io.keepcluster.node.users.UserLookup;
+import io.keepcluster.node.users.UserAudit;
+import io.keepcluster.node.users.UserChangeEffects;
+import io.keepcluster.node.users.UserDirectory;
+import io.keepcluster.node.users.UserReplica;
 import io.keepcluster.shared.users.UserDirectoryFile;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +33,7 @@ final class StandaloneTopology implements Topology {
   /** Backstop pass (expiry of retired keysets); scans and revocations run a pass at once. */
   private static final Duration TICK = Duration.ofSeconds(1);
 
-  private final FileUserDirectory users;
+  private final UserDirectory users;
   private final LocalLockouts lockouts;
   private final LocalLockouts managementLockouts;
   private final LocalRevocations revocations;
@@ -41,10 +43,11 @@ final class StandaloneTopology implements Topology {
 
   StandaloneTopology(NodeConfig config, String nodeId, KeysetRegistry keysets, ProblemReporter problems,
       Clock clock) {
-    this.users = new FileUserDirectory(new UserDirectoryFile(config.configDir()));
     this.lockouts = new LocalLockouts(config.lockout(), clock);
     this.managementLockouts = new LocalLockouts(config.lockout(), clock);
-    this.revocations = new LocalRevocations(clock);
+    this.revocations = new LocalRevocations(clock, config.tokens().maxDuration());
+    this.users = new UserDirectory(new UserDirectoryFile(config.configDir(), clock), UserReplica.NONE,
+        new UserChangeEffects(lockouts, revocations, new UserAudit(nodeId), clock), clock);
     this.view = new SingleNodeCluster(config.cluster().name(), nodeId);
     this.providers = new InMemoryProviderStore(nodeId, clock);
     // Alone, the node is a cluster of one: every member (itself) verifies a new keyset at once,
@@ -59,12 +62,13 @@ final class StandaloneTopology implements Topology {
   static StandaloneTopology start(NodeConfig config, String nodeId, KeysetRegistry keysets,
       ProblemReporter problems, Clock clock) throws Exception {
     StandaloneTopology topology = new StandaloneTopology(config, nodeId, keysets, problems, clock);
+    topology.users.start();
     topology.lifecycle.start(TICK);
     return topology;
   }
 
   @Override
-  public UserLookup users() {
+  public UserDirectory users() {
     return users;
   }
 
@@ -121,6 +125,7 @@ final class StandaloneTopology implements Topology {
 
   @Override
   public void close() {
+    users.close();
     lifecycle.close();
   }
 }

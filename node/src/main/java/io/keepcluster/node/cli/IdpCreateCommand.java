@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,12 +36,21 @@ public final class IdpCreateCommand implements Callable<Integer> {
   @Option(names = "--curve", description = "EC curve: P-256 (default), P-384 or P-521.")
   String curve;
 
-  @Option(names = "--config-dir", paramLabel = "DIR", defaultValue = "keepconfig.d",
-      description = "The keepconfig.d folder (default: ${DEFAULT-VALUE}).")
-  Path configDir;
+  @Mixin
+  ConfigDirOption configDirOption;
+
+  @Option(names = "--create", description = "Create DIR when it does not exist (else that is an error).")
+  boolean create;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
   public Integer call() {
+    if (!create && !configDirOption.exists(spec.commandLine().getErr(), true)) {
+      return 2;
+    }
+    Path configDir = configDirOption.dir;
     try {
       KeysetName keysetName = KeysetName.of(name);
       KeyAlgorithmSpec spec = KeyAlgorithmSpec.parse(algorithm, keySize, curve);

@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,7 +24,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "add", mixinStandardHelpOptions = true,
     description = {"Adds a user who can log in with POST /api/v1/auth.",
         "The password is read from standard input (first line) and stored as an Argon2id hash.",
-        "A running node picks the change up without a restart."})
+        "A running node on DIR picks the change up without a restart and the cluster spreads it.",
+        "--update replaces an existing user (a new password also clears their lockout)."})
 public final class UserAddCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "NAME", description = "Login name.")
@@ -44,25 +48,36 @@ public final class UserAddCommand implements Callable<Integer> {
   @Option(names = "--update", description = "Replace an existing user of this name.")
   boolean update;
 
-  @Option(names = "--config-dir", paramLabel = "DIR", defaultValue = "keepconfig.d",
-      description = "The keepconfig.d folder (default: ${DEFAULT-VALUE}).")
-  Path configDir;
+  @Mixin
+  ConfigDirOption configDir;
+
+  @Option(names = "--create", description = "Create DIR when it does not exist (else that is an error).")
+  boolean create;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
+    if (!create && !configDir.exists(spec.commandLine().getErr(), true)) {
+      return KeepClusterCommand.EXIT_CONFIG;
+    }
     char[] password = readPassword();
     if (password.length == 0) {
       System.err.println("keepcluster: empty password on standard input");
       return 1;
     }
     try {
-      UserDirectoryFile directory = new UserDirectoryFile(configDir);
+      UserDirectoryFile directory = new UserDirectoryFile(configDir.dir);
       if (!update && directory.load().containsKey(name)) {
         System.err.println("keepcluster: user " + name + " already exists (use --update to replace it)");
         return 1;
       }
       String hash = new PasswordHasher(PasswordHashingParameters.defaults()).hash(password);
-      directory.upsert(new UserRecord(name, dn, email, scopes, hash));
+      // Versioned now, so the change is newer than anything the cluster knows of this name
+      // (upsert goes past the version of a user or tombstone it replaces).
+      directory.upsert(new UserRecord(name, dn, email, scopes, hash).withVersion(System.currentTimeMillis())
+          .withLockoutCleared());
       System.out.println((update ? "updated" : "added") + " user " + name + " in " + directory.path());
       return 0;
     } catch (InvalidUserException | UserDirectoryException e) {
@@ -73,7 +88,7 @@ public final class UserAddCommand implements Callable<Integer> {
     }
   }
 
-  private static char[] readPassword() throws IOException {
+  static char[] readPassword() throws IOException {
     BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line = reader.readLine();
     return line == null ? new char[0] : line.toCharArray();

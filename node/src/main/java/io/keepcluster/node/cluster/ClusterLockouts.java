@@ -63,6 +63,20 @@ public final class ClusterLockouts implements LockoutRegistry {
   }
 
   @Override
+  public Optional<Instant> lockedUntil(String username) {
+    FailedLogins state = decode(lockouts.get(username));
+    return state.lockedAt(clock.instant()) ? Optional.of(state.lockedUntil()) : Optional.empty();
+  }
+
+  /** A newer, empty record: every node sees the count cleared (a delete would be repaired). */
+  @Override
+  public void clear(String username) {
+    Instant now = clock.instant();
+    lockouts.update(username, before -> encode(FailedLogins.NONE),
+        Optional.of(now.plus(policy.suspension())));
+  }
+
+  @Override
   public boolean isLocked(String username) {
     return decode(lockouts.get(username)).lockedAt(clock.instant());
   }

@@ -16,16 +16,15 @@ import io.keepcluster.node.status.Problems;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.topology.Topology;
 import io.keepcluster.node.users.LockoutRegistry;
-import io.keepcluster.node.users.UserLookup;
-import io.keepcluster.shared.cluster.ClusterSecret;
+import io.keepcluster.node.users.UserAudit;
+import io.keepcluster.node.users.UserChangeEffects;
+import io.keepcluster.node.users.UserDirectory;
 import io.keepcluster.shared.cluster.ClusterSecret;
 import io.keepcluster.shared.users.UserDirectoryFile;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -41,7 +40,6 @@ public final class ClusterTopology implements Topology {
   /** How long a new keyset waits for a silent member's acknowledgement before it signs anyway. */
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration SYNC_EVERY = Duration.ofMillis(500);
-  private static final Duration USER_SYNC_EVERY = Duration.ofMillis(500);
   /** How long a node starting beside running members waits to prove its secret before serving. */
   private static final Duration CONFIRM_WAIT = Duration.ofSeconds(15);
 
@@ -51,18 +49,18 @@ public final class ClusterTopology implements Topology {
   static final String LOCKOUTS = "keepcluster.lockouts";
   static final String MANAGEMENT_LOCKOUTS = "keepcluster.management-lockouts";
   static final String LOGOUTS = "keepcluster.logouts";
+  static final String USER_CUTOFFS = "keepcluster.user-cutoffs";
   static final String PROVIDERS = "keepcluster.providers";
 
   private final Grid grid;
   private final KeysetLifecycle keysets;
-  private final ClusterUserDirectory users;
+  private final UserDirectory users;
   private final ClusterLockouts lockouts;
   private final ClusterLockouts managementLockouts;
   private final ClusterRevocations revocations;
-  private final ScheduledExecutorService userSync;
   private final GridProviderStore providers;
 
-  private ClusterTopology(Grid grid, KeysetLifecycle keysets, ClusterUserDirectory users,
+  private ClusterTopology(Grid grid, KeysetLifecycle keysets, UserDirectory users,
       ClusterLockouts lockouts, ClusterLockouts managementLockouts, ClusterRevocations revocations,
       GridProviderStore providers) {
     this.grid = grid;
@@ -72,11 +70,6 @@ public final class ClusterTopology implements Topology {
     this.managementLockouts = managementLockouts;
     this.revocations = revocations;
     this.providers = providers;
-    this.userSync = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "keepcluster-user-sync");
-      thread.setDaemon(true);
-      return thread;
-    });
   }
 
   /** Joins the cluster and runs the first keyset pass; blocks for as long as that takes. */
@@ -98,6 +91,9 @@ public final class ClusterTopology implements Topology {
       // Before the confirmation, whose upkeep pass fills it: the first provider pass then sees
       // the cluster's records and does not undo edits made while this node was away.
       GridProviderStore providers = new GridProviderStore(grid.map(PROVIDERS, "provider"));
+      // Likewise the users: a node that was down while a user was removed must hold the
+      // tombstone before its first pass reads its own (older) file.
+      ClusterUserReplica userReplica = new ClusterUserReplica(grid.map(USERS, "user"));
       if (!grid.awaitConfirmed(CONFIRM_WAIT)) {
         LOG.error("event=cluster_secret_unconfirmed node={} action=applying_and_publishing_nothing", nodeId);
       }
@@ -109,12 +105,18 @@ public final class ClusterTopology implements Topology {
               config.rolloverLead()), clock,
           () -> grid.trust().confirmed());
       sync.start(SYNC_EVERY);
-      ClusterTopology topology = new ClusterTopology(grid, sync,
-          new ClusterUserDirectory(grid.map(USERS, "user"), new UserDirectoryFile(config.configDir())),
-          new ClusterLockouts(grid.map(LOCKOUTS, "lockout"), config.lockout(), clock),
+      ClusterLockouts lockouts = new ClusterLockouts(grid.map(LOCKOUTS, "lockout"), config.lockout(), clock);
+      ClusterRevocations revocations = new ClusterRevocations(grid.map(LOGOUTS, "logout"),
+          grid.map(USER_CUTOFFS, "user-cutoff"), config.tokens().leeway(), config.tokens().maxDuration());
+      UserDirectory users = new UserDirectory(new UserDirectoryFile(config.configDir(), clock), userReplica,
+          new UserChangeEffects(lockouts, revocations, new UserAudit(nodeId), clock), clock);
+      ClusterTopology topology = new ClusterTopology(grid, sync, users, lockouts,
           new ClusterLockouts(grid.map(MANAGEMENT_LOCKOUTS, "management-lockout"), config.lockout(), clock),
-          new ClusterRevocations(grid.map(LOGOUTS, "logout"), config.tokens().leeway()), providers);
-      topology.startUserSync();
+          revocations, providers);
+      long loading = System.nanoTime();
+      users.start();
+      LOG.info("event=user_directory_ready node={} users={} ms={}", nodeId, users.users().size(),
+          (System.nanoTime() - loading) / 1_000_000);
       return topology;
     } catch (Exception e) {
       grid.close();
@@ -131,25 +133,8 @@ public final class ClusterTopology implements Topology {
     return key;
   }
 
-  private void startUserSync() {
-    userSync.scheduleWithFixedDelay(this::syncUsersQuietly, 0, USER_SYNC_EVERY.toMillis(),
-        TimeUnit.MILLISECONDS);
-  }
-
-  private void syncUsersQuietly() {
-    if (!grid.trust().confirmed()) {
-      // Until the secret is proven, the cluster's copy cannot be told from a forgery: wait.
-      return;
-    }
-    try {
-      users.sync();
-    } catch (RuntimeException e) {
-      LOG.warn("event=user_sync_failed reason=\"{}\"", e.toString());
-    }
-  }
-
   @Override
-  public UserLookup users() {
+  public UserDirectory users() {
     return users;
   }
 
@@ -205,7 +190,7 @@ public final class ClusterTopology implements Topology {
 
   @Override
   public void close() {
-    userSync.shutdownNow();
+    users.close();
     keysets.close();
     grid.close();
   }

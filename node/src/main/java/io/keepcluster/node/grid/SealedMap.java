@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,7 @@ public final class SealedMap {
   private final boolean gated;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<String>> keyListeners = new CopyOnWriteArrayList<>();
   private volatile GridTrust trust = GridTrust.SELF_ONLY;
 
   /**
@@ -113,6 +115,14 @@ public final class SealedMap {
     listeners.add(listener);
   }
 
+  /**
+   * Called with the key after every authentic change of it (any thread), so a consumer can apply
+   * deltas instead of copying the whole map: keep it cheap, e.g. note the key and schedule a pass.
+   */
+  public void onKeyChange(Consumer<String> listener) {
+    keyListeners.add(listener);
+  }
+
   /** Writes {@code value} as the newest record of {@code key}. */
   public GridValue put(String key, JsonObject value) {
     return put(key, value, Optional.empty());
@@ -161,7 +171,7 @@ public final class SealedMap {
       map.replace(key, previous, mine.envelope());
     }
     held.merge(key, mine, SealedMap::newer);
-    changed();
+    changed(key);
     return record(key).orElse(mine.value());
   }
 
@@ -244,7 +254,7 @@ public final class SealedMap {
     Held after = held.merge(key, new Held(incoming, envelope), SealedMap::newer);
     if (after != before && after.envelope().equals(envelope)) {
       if (!incoming.expiredAt(clock.instant())) {
-        changed();
+        changed(key);
       }
     } else if (before != null && before.value().version() > incoming.version()) {
       if (from == null || !trust.admitted(from)) {
@@ -301,7 +311,7 @@ public final class SealedMap {
     long floor = before == null ? 0 : before.value().version() + 1;
     Held mine = envelope(key, value, expires, floor);
     held.merge(key, mine, SealedMap::newer);
-    changed();
+    changed(key);
     return mine;
   }
 
@@ -335,8 +345,9 @@ public final class SealedMap {
         .orElse(0L);
   }
 
-  private void changed() {
+  private void changed(String key) {
     listeners.forEach(Runnable::run);
+    keyListeners.forEach(listener -> listener.accept(key));
   }
 
   private IMap<String, String> map(HazelcastInstance instance) {

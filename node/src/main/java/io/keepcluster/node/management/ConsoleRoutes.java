@@ -24,10 +24,12 @@ final class ConsoleRoutes {
 
   private ConsoleRoutes() {}
 
-  static void install(Vertx vertx, Router router, ConsoleLoginHandler login) {
+  /** @param https the management port speaks TLS: the session cookie is then marked Secure */
+  static void install(Vertx vertx, Router router, boolean https, ConsoleLoginHandler login) {
     SessionHandler sessions = SessionHandler.create(LocalSessionStore.create(vertx, "keepcluster.console"))
         .setSessionCookieName(ConsoleSession.COOKIE)
         .setCookieHttpOnlyFlag(true)
+        .setCookieSecureFlag(https)
         .setCookieSameSite(CookieSameSite.STRICT)
         .setSessionTimeout(ConsoleSession.IDLE_TIMEOUT_MS)
         .setLazySession(true);

@@ -38,7 +38,7 @@ public final class ManagementRoutes {
   public record Services(ManagementAccounts accounts, HashingPool hashing, HealthReporter health,
       Path configDir, Clock clock, Supplier<CompletionStage<Void>> rescan, KeysetRevoker revoker,
       KeyStatusSource keysets, NodeMetrics metrics, KeysetRetirer retirer, Map<String, String> env,
-      Instant startedAt, ClusterView cluster) {}
+      Instant startedAt, ClusterView cluster, UsersApi users, boolean https) {}
 
   public static Router create(Vertx vertx, Services services) {
     ManagementAccounts accounts = services.accounts();
@@ -47,10 +47,11 @@ public final class ManagementRoutes {
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders());
     router.route().handler(BodyHandler.create(false).setBodyLimit(ApiRoutes.MAX_BODY_BYTES));
-    ConsoleRoutes.install(vertx, router, new ConsoleLoginHandler(accounts, hashing, services.metrics(),
+    ConsoleRoutes.install(vertx, router, services.https(), new ConsoleLoginHandler(accounts, hashing, services.metrics(),
         health.report().getString("node")));
     // JSON posts check their Content-Type before Basic auth spends a hash on them.
     router.post("/api/idp-certificates").handler(JsonContentType.required());
+    services.users().guard(router);
     router.route("/api/*").handler(new OperatorAuthHandler(new BasicAuthHandler(accounts, hashing,
         services.metrics())));
     router.get("/api/node").handler(ctx -> ErrorResponses.sendJson(ctx, 200, health.report()));
@@ -78,6 +79,7 @@ public final class ManagementRoutes {
         .onSuccess(view -> ErrorResponses.sendJson(ctx, 200, view))
         .onFailure(failure -> ErrorResponses.send(ctx, 500, "Could not read the configuration",
             failure instanceof ConfigFileException ? failure.getMessage() : failure.toString())));
+    services.users().mount(router);
     JsonErrors.install(router);
     return router;
   }

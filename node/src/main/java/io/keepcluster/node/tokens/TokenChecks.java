@@ -122,6 +122,18 @@ public final class TokenChecks {
     return expiry;
   }
 
+  /**
+   * A token of a user removed, disabled or logged out everywhere since it was issued is refused.
+   * Only for the cluster's own tokens: their {@code sub} is the directory user's DN.
+   */
+  public void checkSubjectNotCutOff(JWTClaimsSet claims) throws TokenRejectedException {
+    Date iat = claims.getIssueTime();
+    if (revocations.isCutOff(claims.getSubject(), iat == null ? null : iat.toInstant())) {
+      throw new TokenRejectedException(RejectionReason.REVOKED,
+          "the user's tokens were revoked (removed, disabled or logged out everywhere)");
+    }
+  }
+
   /** A token logged out on any node is refused. */
   public void checkNotRevoked(JWTClaimsSet claims) throws TokenRejectedException {
     if (revocations.isRevoked(claims.getJWTID())) {

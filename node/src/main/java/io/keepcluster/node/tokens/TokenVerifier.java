@@ -122,6 +122,7 @@ public final class TokenVerifier {
     Instant expiry = checks.checkTimes(claims, key);
     checkIssuerAndAudience(claims, key);
     checks.checkNotRevoked(claims);
+    checks.checkSubjectNotCutOff(claims);
     return new VerifiedToken(claims, key.kid(), key.source(), expiry);
   }
 

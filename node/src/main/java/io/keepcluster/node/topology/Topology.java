@@ -6,7 +6,7 @@ import io.keepcluster.node.management.KeysetRetirer;
 import io.keepcluster.node.management.KeysetRevoker;
 import io.keepcluster.node.tokens.Revocations;
 import io.keepcluster.node.users.LockoutRegistry;
-import io.keepcluster.node.users.UserLookup;
+import io.keepcluster.node.users.UserDirectory;
 import io.keepcluster.node.providers.replication.ProviderStore;
 import java.util.function.Consumer;
 
@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  */
 public interface Topology extends AutoCloseable {
 
-  UserLookup users();
+  /** The directory users, in memory, kept in step with the node's file (and the cluster). */
+  UserDirectory users();
 
   /** Failed logins of directory users. */
   LockoutRegistry lockouts();

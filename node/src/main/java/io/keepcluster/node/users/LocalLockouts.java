@@ -51,6 +51,17 @@ public final class LocalLockouts implements LockoutRegistry {
   }
 
   @Override
+  public Optional<Instant> lockedUntil(String username) {
+    FailedLogins state = states.getOrDefault(username, FailedLogins.NONE);
+    return state.lockedAt(clock.instant()) ? Optional.of(state.lockedUntil()) : Optional.empty();
+  }
+
+  @Override
+  public void clear(String username) {
+    states.remove(username);
+  }
+
+  @Override
   public boolean isLocked(String username) {
     return states.getOrDefault(username, FailedLogins.NONE).lockedAt(clock.instant());
   }

@@ -15,4 +15,10 @@ public interface LockoutRegistry {
 
   /** True while the username is suspended. */
   boolean isLocked(String username);
+
+  /** Until when the username is suspended; empty when it is not. */
+  java.util.Optional<java.time.Instant> lockedUntil(String username);
+
+  /** Forgets the username's failures and suspension (an operator's unlock or new password). */
+  void clear(String username);
 }

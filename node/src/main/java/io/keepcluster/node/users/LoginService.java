@@ -4,8 +4,6 @@ import io.keepcluster.node.logging.LogSafe;
 import io.keepcluster.shared.password.PasswordHasher;
 import io.keepcluster.shared.users.UserRecord;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Checks a username and password. Unknown users, wrong passwords and suspended users look the
@@ -18,16 +16,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoginService {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LoginService.class);
 
   private final UserLookup users;
   private final PasswordHasher hasher;
   private final LockoutRegistry lockouts;
+  private final UserAudit audit;
 
   public LoginService(UserLookup users, PasswordHasher hasher, LockoutRegistry lockouts) {
+    this(users, hasher, lockouts, new UserAudit("-"));
+  }
+
+  public LoginService(UserLookup users, PasswordHasher hasher, LockoutRegistry lockouts, UserAudit audit) {
     this.users = users;
     this.hasher = hasher;
     this.lockouts = lockouts;
+    this.audit = audit;
   }
 
   /**
@@ -54,7 +57,10 @@ public final class LoginService {
     }
     LoginOutcome.Reason reason = !admitted ? LoginOutcome.Reason.SUSPENDED
         : user.isEmpty() ? LoginOutcome.Reason.UNKNOWN_USER : LoginOutcome.Reason.WRONG_PASSWORD;
-    // Logged by the caller, which knows the request (id, client address).
+    // login_ok / login_failed are logged by the caller, which knows the request (id, client address).
+    if (admitted && user.isPresent() && lockouts.isLocked(counted)) {
+      audit.locked(LogSafe.value(username));
+    }
     return LoginOutcome.failed(reason);
   }
 }

@@ -120,7 +120,9 @@ class KeepClusterCommandTest {
 
       assertEquals(0, addUser("alice", "alice-pw").exitCode());
 
-      assertEquals(200, node.login("alice", "alice-pw").statusCode());
+      // The node follows the file by change events (within seconds), not on every login.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> node.login("alice", "alice-pw").statusCode() == 200);
       assertEquals(200, node.login("bob", "bob-pw").statusCode());
     }
   }

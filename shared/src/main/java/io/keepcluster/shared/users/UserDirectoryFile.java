@@ -12,9 +12,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +36,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * {@code DIR/directory/users.json}: {@code {"users":[{...}, ...]}}.
+ * {@code DIR/directory/users.json}: {@code {"users":[{...}, ...], "removed":[{"username","version"}]}}.
+ * Removed users stay as tombstones (name and version, no hash) so that a copy that still has the
+ * user, on another node or in the grid, is recognised as older and cannot bring them back.
  *
  * <p>Readers take no lock: every write replaces the file with an atomic rename, so a reader sees
  * the old or the new file, never half of one. Writers (a running node, and the CLI
@@ -57,8 +63,26 @@ public final class UserDirectoryFile {
   private final Path directory;
   private final Path file;
   private final Path lockFile;
+  private final Clock clock;
+
+  /** What identifies one version of the file on disk: a rename or an edit changes it. */
+  public record Stamp(Object fileKey, FileTime modified, long size) {
+    public static final Stamp MISSING = new Stamp(null, null, -1);
+  }
+
+  /** Work done while holding the directory's locks. */
+  @FunctionalInterface
+  public interface LockedWork<T> {
+    T run() throws IOException;
+  }
 
   public UserDirectoryFile(Path configDir) {
+    this(configDir, Clock.systemUTC());
+  }
+
+  /** @param clock stamps the version of each change */
+  public UserDirectoryFile(Path configDir, Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.directory = Objects.requireNonNull(configDir, "configDir").toAbsolutePath().normalize()
         .resolve("directory");
     this.file = directory.resolve("users.json");
@@ -69,8 +93,15 @@ public final class UserDirectoryFile {
     return file;
   }
 
-  /** All users by username, in file order. A missing file is an empty directory. */
+  /** All users (active and disabled) by username, in file order. A missing file is an empty directory. */
   public Map<String, UserRecord> load() {
+    Map<String, UserRecord> users = new LinkedHashMap<>();
+    entries().forEach((name, entry) -> entry.record().ifPresent(user -> users.put(name, user)));
+    return Collections.unmodifiableMap(users);
+  }
+
+  /** Users and tombstones by username. A missing file is an empty directory. */
+  public Map<String, UserEntry> entries() {
     String text;
     try {
       // Regular files only, bounded: a FIFO or device here must not hang a login.
@@ -83,19 +114,75 @@ public final class UserDirectoryFile {
     return Collections.unmodifiableMap(parse(text));
   }
 
-  /** Adds the user, or replaces the user of the same username. */
+  /**
+   * Adds the user, or replaces the user (or tombstone) of the same username. A replacement gets a
+   * version past the one it replaces, so every node takes it as the newer change.
+   */
   public void upsert(UserRecord user) {
     Objects.requireNonNull(user, "user");
-    update("upsert", user.username(), users -> users.put(user.username(), user));
+    edit("upsert", user.username(), entries -> {
+      UserEntry before = entries.get(user.username());
+      UserRecord stamped = before == null ? user
+          : user.withVersion(Math.max(user.version(), before.nextVersion(clock.millis())));
+      entries.put(user.username(), UserEntry.of(stamped));
+      return true;
+    });
   }
 
-  /** Removes the user if present; removing an unknown user changes nothing. */
-  public void remove(String username) {
+  /**
+   * Replaces the user by a tombstone newer than it; answers false (and changes nothing) when
+   * there is no such user.
+   */
+  public boolean remove(String username) {
     Objects.requireNonNull(username, "username");
-    update("remove", username, users -> users.remove(username));
+    return edit("remove", username, entries -> {
+      UserEntry before = entries.get(username);
+      if (before == null || before.removed()) {
+        return false;
+      }
+      entries.put(username, UserEntry.tombstone(username, before.nextVersion(clock.millis())));
+      return true;
+    });
   }
 
-  private void update(String action, String username, java.util.function.Consumer<Map<String, UserRecord>> change) {
+  /**
+   * Reads the entries inside the locks, lets {@code change} edit them, and writes them back (one
+   * atomic replace) when it answers true. Answers what {@code change} answered.
+   */
+  public boolean edit(String action, String username, java.util.function.Predicate<Map<String, UserEntry>> change) {
+    boolean changed = withLock(() -> {
+      // Re-read inside the lock: another process may have written since our last load.
+      Map<String, UserEntry> entries = new LinkedHashMap<>(entries());
+      if (!change.test(entries)) {
+        return false;
+      }
+      write(entries.values());
+      return true;
+    });
+    if (changed) {
+      LOG.info("user directory updated action={} user={} file={}", action, username, file);
+    }
+    return changed;
+  }
+
+  /** The current version of the file on disk ({@link Stamp#MISSING} when there is none). */
+  public Stamp stamp() {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS);
+      return new Stamp(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
+    } catch (NoSuchFileException e) {
+      return Stamp.MISSING;
+    } catch (IOException e) {
+      throw new UserDirectoryException(file, "cannot read: " + SafeFiles.reason(e), e);
+    }
+  }
+
+  /**
+   * Runs {@code work} holding this JVM's and the OS's lock on the directory, so no other writer
+   * (the CLI in another process, another thread) changes the file meanwhile.
+   */
+  public <T> T withLock(LockedWork<T> work) {
     ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile, k -> new ReentrantLock());
     jvmLock.lock();
     try {
@@ -108,42 +195,69 @@ public final class UserDirectoryFile {
       try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
           StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
           var osLock = channel.lock()) {
-        // Re-read inside the lock: another process may have written since our last load.
-        Map<String, UserRecord> users = new LinkedHashMap<>(load());
-        change.accept(users);
-        write(users);
+        return work.run();
       }
     } catch (IOException e) {
-      throw new UserDirectoryException(file, "cannot " + action + " user: " + SafeFiles.reason(e), e);
+      throw new UserDirectoryException(file, "cannot update users: " + SafeFiles.reason(e), e);
     } finally {
       jvmLock.unlock();
     }
-    LOG.info("user directory updated action={} user={} file={}", action, username, file);
   }
 
-  private Map<String, UserRecord> parse(String text) {
+  /**
+   * Replaces the file with {@code entries} in one atomic move (temp file, fsync, rename; 0600).
+   * Call inside {@link #withLock}.
+   */
+  public void write(Collection<UserEntry> entries) throws IOException {
+    createDirectory();
+    writeFile(entries);
+  }
+
+  private Map<String, UserEntry> parse(String text) {
     JsonObject root;
     try {
       root = new JsonObject(text);
     } catch (DecodeException e) {
       throw new UserDirectoryException(file, "invalid JSON: " + e.getMessage(), e);
     }
-    Object usersValue = root.getValue("users");
-    if (usersValue == null) {
-      return new LinkedHashMap<>();
-    }
-    if (!(usersValue instanceof JsonArray users)) {
-      throw new UserDirectoryException(file, "\"users\" must be an array");
-    }
-    Map<String, UserRecord> result = new LinkedHashMap<>();
+    Map<String, UserEntry> result = new LinkedHashMap<>();
+    JsonArray users = array(root, "users");
     for (int i = 0; i < users.size(); i++) {
       UserRecord user = parseRecord(users.getValue(i), i);
-      if (result.putIfAbsent(user.username(), user) != null) {
+      if (result.putIfAbsent(user.username(), UserEntry.of(user)) != null) {
         throw new UserDirectoryException(file,
             "users[" + i + "]: duplicate username '" + user.username() + "'");
       }
     }
+    JsonArray removed = array(root, "removed");
+    for (int i = 0; i < removed.size(); i++) {
+      UserEntry tombstone = parseTombstone(removed.getValue(i), i);
+      // A user listed in both is the newer of the two (a hand edit may re-add a removed user).
+      result.merge(tombstone.username(), tombstone, UserEntry::newer);
+    }
     return result;
+  }
+
+  private JsonArray array(JsonObject root, String key) {
+    Object value = root.getValue(key);
+    if (value == null) {
+      return new JsonArray();
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw new UserDirectoryException(file, "\"" + key + "\" must be an array");
+    }
+    return array;
+  }
+
+  private UserEntry parseTombstone(Object value, int index) {
+    if (!(value instanceof JsonObject json)) {
+      throw new UserDirectoryException(file, "removed[" + index + "]: must be a JSON object");
+    }
+    try {
+      return UserEntry.fromJson(json.copy().put("removed", true));
+    } catch (InvalidUserException e) {
+      throw new UserDirectoryException(file, "removed[" + index + "]: " + e.getMessage(), e);
+    }
   }
 
   private UserRecord parseRecord(Object value, int index) {
@@ -157,12 +271,24 @@ public final class UserDirectoryFile {
     }
   }
 
-  private void write(Map<String, UserRecord> users) throws IOException {
-    JsonArray array = new JsonArray();
+  private void writeFile(Collection<UserEntry> entries) throws IOException {
+    JsonArray users = new JsonArray();
+    JsonArray removed = new JsonArray();
     // Sorted, so the file diffs cleanly and every node writes the same bytes for the same users.
-    new TreeMap<>(users).values().forEach(user -> array.add(user.toJson()));
-    byte[] bytes = (new JsonObject().put("users", array).encodePrettily() + "\n")
-        .getBytes(StandardCharsets.UTF_8);
+    Map<String, UserEntry> sorted = new TreeMap<>();
+    entries.forEach(entry -> sorted.put(entry.username(), entry));
+    sorted.values().forEach(entry -> {
+      if (entry.removed()) {
+        removed.add(new JsonObject().put("username", entry.username()).put("version", entry.version()));
+      } else {
+        users.add(entry.toJson());
+      }
+    });
+    JsonObject root = new JsonObject().put("users", users);
+    if (!removed.isEmpty()) {
+      root.put("removed", removed);
+    }
+    byte[] bytes = (root.encodePrettily() + "\n").getBytes(StandardCharsets.UTF_8);
 
     // Created new (no link followed) and written through the same descriptor.
     Path temp = directory.resolve(".users.json." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");

@@ -206,4 +206,21 @@ class UserDirectoryFileTest {
     assertEquals("alice", root.getJsonArray("users").getJsonObject(0).getString("username"));
     assertEquals("bob", root.getJsonArray("users").getJsonObject(1).getString("username"));
   }
+
+  @Test
+  @DisplayName("remove leaves a newer tombstone in the file, and a user added again is newer than it")
+  void removeLeavesTombstone() {
+    UserDirectoryFile users = new UserDirectoryFile(configDir);
+    users.upsert(user("bob").withVersion(100));
+    assertTrue(users.remove("bob"));
+
+    UserEntry tombstone = users.entries().get("bob");
+    assertTrue(tombstone.removed());
+    assertTrue(tombstone.version() > 100);
+    assertTrue(users.load().isEmpty());
+    assertTrue(!users.remove("bob"), "removing a removed user changes nothing");
+
+    users.upsert(user("bob"));
+    assertTrue(users.entries().get("bob").version() > tombstone.version());
+  }
 }
