@@ -5,6 +5,8 @@ import io.keepcluster.node.bootstrap.FirstStart;
 import io.keepcluster.node.config.ConfigException;
 import io.keepcluster.node.config.ConfigLoader;
 import io.keepcluster.node.config.NodeConfig;
+import io.keepcluster.node.logging.LogFormat;
+import io.keepcluster.node.logging.LogSettings;
 import io.keepcluster.shared.config.ConfigOverlay;
 import io.keepcluster.shared.config.EnvironmentOverlay;
 import java.io.IOException;
@@ -21,13 +23,6 @@ import java.util.Set;
  */
 final class NodeFacts {
 
-  /**
-   * Variables of features other helpers are adding in parallel (shutdown drain and TLS, bind
-   * addresses, log format): the deploy files set them already, and the node reads them once
-   * those branches are merged. When the node reads one, {@link #nodeReads} finds it anyway.
-   */
-  static final Set<String> IN_PROGRESS = Set.of("KEEP_SHUTDOWN_DRAIN_SECONDS", "KEEP_TLS_CERT_FILE",
-      "KEEP_TLS_KEY_FILE", "MANAGEMENT_BIND", "METRICS_BIND", "KEEP_LOG_FORMAT");
   /** Read by the launcher (the image's entrypoint, the systemd unit, local-cluster.sh), not the node. */
   static final Set<String> LAUNCHER = Set.of("JAVA_OPTS");
   private static final String STRONG_SECRET = "q8N2vX4kLp7RtZ1mWc9Jd3Hs6Fb0Ya5E";
@@ -50,15 +45,19 @@ final class NodeFacts {
     }
   }
 
-  /** True when the variable is one the node (or its launcher) reads, or one being added now. */
+  /** True when the variable is one the node (or its launcher) reads, . */
   static boolean known(String name) {
-    return nodeReads(name) || LAUNCHER.contains(name) || IN_PROGRESS.contains(name);
+    return nodeReads(name) || LAUNCHER.contains(name);
   }
 
   /** Asks the node's code: does setting {@code name} change what the node does? */
   static boolean nodeReads(String name) {
     if (!EnvironmentOverlay.from(Map.of(name, "1")).isEmpty()) {
       return true;   // ports, BIND, publicUrl, issuer, rollover, cluster name/port/interface/members
+    }
+    if (LogSettings.fromEnvironment(Map.of(name, "json")).format() == LogFormat.JSON
+        || LogSettings.fromEnvironment(Map.of(name, "/tmp/audit.log")).auditFile().isPresent()) {
+      return true;   // KEEP_LOG_FORMAT, KEEP_AUDIT_FILE
     }
     if (name.equals(FirstStart.ADMIN_PASSWORD_ENV) || name.equals(FirstStart.MANAGEMENT_PASSWORD_ENV)) {
       return true;
