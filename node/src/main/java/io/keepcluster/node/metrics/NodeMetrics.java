@@ -3,6 +3,7 @@ package io.keepcluster.node.metrics;
 import io.keepcluster.node.status.ClusterView;
 import io.keepcluster.node.keys.KeysetRegistry;
 import io.keepcluster.node.keys.KeysetStatus;
+import io.keepcluster.node.tokens.TokenVerifier;
 import io.keepcluster.node.users.HashingPool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -40,6 +41,16 @@ public final class NodeMetrics {
       Gauge.builder("keepcluster.keysets", keysets, k -> k.count(state)).tag("state", state.label())
           .description("Keysets on this node by state").register(registry);
     }
+  }
+
+  /** Bearer tokens answered from the verified-token cache, and those verified in full. */
+  public void watch(TokenVerifier verifier) {
+    FunctionCounter.builder("keepcluster.token.cache", verifier, TokenVerifier::cacheHits).tag("result", "hit")
+        .description("Bearer tokens answered from the verified-token cache (cheap checks re-run)")
+        .register(registry);
+    FunctionCounter.builder("keepcluster.token.cache", verifier, TokenVerifier::cacheMisses).tag("result", "miss")
+        .description("Bearer tokens not in the verified-token cache (full verification)")
+        .register(registry);
   }
 
   /** Gauges of the password hashing pool that logins and management Basic auth share. */
