@@ -29,12 +29,31 @@ public final class KeysetRegistry implements KeyStatusSource {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeysetRegistry.class);
 
+  /**
+   * One keyset and its credentials, built once when the entry is made (PEM-derived objects are
+   * costly), so publishing a change to one keyset does not rebuild the others: their verifying
+   * credentials stay the same objects, which also keeps their verified-token cache entries.
+   */
   private record Entry(Keyset keyset, boolean signable, Optional<Instant> retiredAt,
-      SigningCredential signing) {
+      SigningCredential signing, VerifyingCredential verifying, Optional<DecryptionKey> decryption) {
 
     boolean retired() {
       return retiredAt.isPresent() || !keyset.active();
     }
+
+    /** The same keyset, signable or not, with its credentials reused. */
+    Entry signable(boolean next) {
+      return new Entry(keyset, next, retiredAt, signing, verifying, decryption);
+    }
+  }
+
+  /** A new entry; a retired one verifies until {@code maxTokenLifetime} after its retirement. */
+  private Entry entry(Keyset keyset, boolean signable, Optional<Instant> retiredAt, SigningCredential signing,
+      Optional<DecryptionKey> decryption) {
+    boolean retired = retiredAt.isPresent() || !keyset.active();
+    Optional<Instant> until = retired
+        ? Optional.of(retiredAt.orElse(clock.instant()).plus(maxTokenLifetime)) : Optional.empty();
+    return new Entry(keyset, signable, retiredAt, signing, KeysetCredentials.verifying(keyset, until), decryption);
   }
 
   private final KeyRing ring;
@@ -92,7 +111,8 @@ public final class KeysetRegistry implements KeyStatusSource {
     Optional<Instant> retiredAt = keyset.active() ? Optional.empty()
         : Optional.of(existing != null && existing.retiredAt().isPresent()
             ? existing.retiredAt().get() : clock.instant());
-    entries.put(keyset.kid(), new Entry(keyset, signable, retiredAt, KeysetCredentials.signing(keyset)));
+    entries.put(keyset.kid(), entry(keyset, signable, retiredAt, KeysetCredentials.signing(keyset),
+        DecryptionKey.of(keyset)));
     LOG.info("event=keyset_loaded kid={} alg={} active={} signable={} fingerprint={}", keyset.kid(),
         keyset.jwsAlgorithm(), keyset.active(), signable, keyset.fingerprint().substring(0, 16));
     publish();
@@ -103,7 +123,7 @@ public final class KeysetRegistry implements KeyStatusSource {
   public synchronized void markSignable(String kid) {
     Entry entry = entries.get(kid);
     if (entry != null && !entry.signable()) {
-      entries.put(kid, new Entry(entry.keyset(), true, entry.retiredAt(), entry.signing()));
+      entries.put(kid, entry.signable(true));
       publish();
     }
   }
@@ -117,7 +137,8 @@ public final class KeysetRegistry implements KeyStatusSource {
   public synchronized void retire(String kid, Instant at) {
     Entry entry = entries.get(kid);
     if (entry != null && entry.retiredAt().isEmpty()) {
-      entries.put(kid, new Entry(entry.keyset(), entry.signable(), Optional.of(at), entry.signing()));
+      entries.put(kid, entry(entry.keyset(), entry.signable(), Optional.of(at), entry.signing(),
+          entry.decryption()));
       LOG.info("event=keyset_retired kid={} verifies_until={}", kid, at.plus(maxTokenLifetime));
       publish();
     }
@@ -195,11 +216,8 @@ public final class KeysetRegistry implements KeyStatusSource {
     List<JsonObject> view = new ArrayList<>();
     Map<String, DecryptionKey> decryption = new LinkedHashMap<>();
     for (Entry entry : entries.values()) {
-      DecryptionKey.of(entry.keyset()).ifPresent(key -> decryption.put(key.kid(), key));
-      Optional<Instant> until = entry.retired()
-          ? Optional.of(entry.retiredAt().orElse(clock.instant()).plus(maxTokenLifetime))
-          : Optional.empty();
-      verifiers.add(KeysetCredentials.verifying(entry.keyset(), until));
+      entry.decryption().ifPresent(key -> decryption.put(key.kid(), key));
+      verifiers.add(entry.verifying());
       KeysetStatus state = entry.retired() ? KeysetStatus.RETIRING
           : signer.isPresent() && signer.get() == entry ? KeysetStatus.SIGNING : KeysetStatus.VERIFYING;
       view.add(new JsonObject().put("kid", entry.keyset().kid()).put("alg", entry.keyset().jwsAlgorithm())
