@@ -8,7 +8,7 @@ Prints start time (process start to the 'ports' line, and to /health/ready answe
 time, idle RSS and idle CPU over 20 s, and drop -> signing time. The node runs pinned to core 0
 with the launcher defaults (-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m).
 """
-import json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
+import json, os, re, shutil, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
 JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m").split()
 
@@ -26,10 +26,15 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
-def get(url):
+def get(url, any_status=False):
     started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=30) as r:
-        body = r.read()
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            body = r.read()
+    except urllib.error.HTTPError as e:
+        if not any_status:
+            raise
+        body = e.read()  # /health answers 503 with its document while DEGRADED
     return body, time.perf_counter() - started
 
 
@@ -85,13 +90,15 @@ def main():
             for f in sorted(os.listdir(drop), key=lambda f: f.endswith(".json")):  # descriptor last
                 shutil.copy(os.path.join(drop, f), os.path.join(conf, f))
             while True:
-                doc = json.loads(get(f"http://127.0.0.1:{health}/health")[0])
+                doc = json.loads(get(f"http://127.0.0.1:{health}/health", any_status=True)[0])
                 if any(k.get("kid") == kid and k.get("state") == "signing" for k in doc.get("keysets", [])):
                     break
                 if time.perf_counter() - dropped > 60:
                     raise SystemExit("dropped keyset never signed")
                 time.sleep(0.02)
             result["drop_to_signer_s"] = round(time.perf_counter() - dropped, 2)
+        doc = json.loads(get(f"http://127.0.0.1:{health}/health", any_status=True)[0])
+        result["status"] = doc.get("status")
         print(json.dumps(result))
     finally:
         node.terminate()
