@@ -12,7 +12,7 @@ ratio the node counted is printed). "unauth" is the same node's /.well-known/ope
 import json, os, re, shutil, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-NODE = os.path.join(ROOT, "node/target/keepcluster-node.jar")
+NODE = os.environ.get("NODE_JAR", os.path.join(ROOT, "node/target/keepcluster-node.jar"))
 BENCH = os.path.join(ROOT, "bench/target/keepcluster-bench.jar")
 LUA = os.path.join(ROOT, "bench/scripts/rotate-tokens.lua")
 JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m").split()

@@ -10,6 +10,7 @@ with the launcher defaults (-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemor
 """
 import json, os, re, shutil, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
+EXTRA = os.environ.get("EXTRA_JAVA_OPTS", "").split()
 JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m").split()
 
 
@@ -49,7 +50,7 @@ def main():
                BIND="127.0.0.1", KEEP_ADMIN_PASSWORD="bench-admin-pw", KEEP_MANAGEMENT_PASSWORD="bench-mgmt-pw",
                KEEP_ROLLOVER_LEAD_SECONDS="0")
     started = time.perf_counter()
-    node = subprocess.Popen(["taskset", "-c", "0", "java", *JAVA_OPTS, "-jar", jar, "--config-dir", conf],
+    node = subprocess.Popen(["taskset", "-c", "0", "java", *JAVA_OPTS, *EXTRA, "-jar", jar, "--config-dir", conf],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
     try:
         ports = None
@@ -74,6 +75,7 @@ def main():
                     raise SystemExit("node never ready")
                 time.sleep(0.05)
         start_s = time.perf_counter() - started
+        start_cpu_s = cpu_ticks(node.pid) / os.sysconf("SC_CLK_TCK")
         body, first = get(f"http://127.0.0.1:{api}/.well-known/jwks.json")
         times = [get(f"http://127.0.0.1:{api}/.well-known/jwks.json")[1] for _ in range(5)]
         time.sleep(10)
@@ -81,12 +83,13 @@ def main():
         time.sleep(20)
         idle_cpu = (cpu_ticks(node.pid) - c0) / os.sysconf("SC_CLK_TCK") / (time.perf_counter() - t0) * 100
         rss = rss_mib(node.pid)
-        result = {"keysets": n, "ports_s": round(ports_s, 2), "start_s": round(start_s, 2), "jwks_bytes": len(body),
+        result = {"keysets": n, "ports_s": round(ports_s, 2), "start_s": round(start_s, 2), "start_cpu_s": round(start_cpu_s, 2), "jwks_bytes": len(body),
                   "jwks_first_ms": round(first * 1000, 1), "jwks_median_ms": round(sorted(times)[2] * 1000, 1),
                   "idle_rss_mib": round(rss), "idle_cpu_pct": round(idle_cpu, 2)}
         if drop:
             kid = [f[:-5] for f in os.listdir(drop) if f.endswith(".json")][0]
             dropped = time.perf_counter()
+            dropped_cpu = cpu_ticks(node.pid)
             for f in sorted(os.listdir(drop), key=lambda f: f.endswith(".json")):  # descriptor last
                 shutil.copy(os.path.join(drop, f), os.path.join(conf, f))
             while True:
@@ -97,9 +100,12 @@ def main():
                     raise SystemExit("dropped keyset never signed")
                 time.sleep(0.02)
             result["drop_to_signer_s"] = round(time.perf_counter() - dropped, 2)
+            result["drop_cpu_s"] = round((cpu_ticks(node.pid) - dropped_cpu) / os.sysconf("SC_CLK_TCK"), 2)
         doc = json.loads(get(f"http://127.0.0.1:{health}/health", any_status=True)[0])
         result["status"] = doc.get("status")
-        print(json.dumps(result))
+        print(json.dumps(result), flush=True)
+        if os.environ.get("HOLD_SECONDS"):
+            time.sleep(int(os.environ["HOLD_SECONDS"]))
     finally:
         node.terminate()
         try:

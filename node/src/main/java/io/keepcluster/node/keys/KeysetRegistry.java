@@ -63,7 +63,13 @@ public final class KeysetRegistry implements KeyStatusSource {
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private volatile Function<String, List<String>> nodesOf;
   private volatile Function<String, Optional<Instant>> signingAtOf = kid -> Optional.empty();
-  private volatile List<JsonObject> stateView = List.of();
+  /**
+   * The entries and the signer as last published, for health and metrics. Their JSON is built
+   * when asked for, not at every change: at start 1,000 keysets arrive one by one.
+   */
+  private record View(List<Entry> entries, Entry signer) {}
+
+  private volatile View stateView = new View(List.of(), null);
   /**
    * JWE recipient keys by kid, published with each key ring. Kept apart from the key ring on
    * purpose: the ring is what signature verification reads, and that path never holds a private
@@ -213,21 +219,16 @@ public final class KeysetRegistry implements KeyStatusSource {
         .max(Comparator.comparing(Entry::keyset, SignerRule.PREFERENCE));
     List<VerifyingCredential> verifiers = new ArrayList<>();
     verifiers.add(ephemeral.verifying());
-    List<JsonObject> view = new ArrayList<>();
     Map<String, DecryptionKey> decryption = new LinkedHashMap<>();
     for (Entry entry : entries.values()) {
       entry.decryption().ifPresent(key -> decryption.put(key.kid(), key));
       verifiers.add(entry.verifying());
-      KeysetStatus state = entry.retired() ? KeysetStatus.RETIRING
-          : signer.isPresent() && signer.get() == entry ? KeysetStatus.SIGNING : KeysetStatus.VERIFYING;
-      view.add(new JsonObject().put("kid", entry.keyset().kid()).put("alg", entry.keyset().jwsAlgorithm())
-          .put("state", state.label()));
     }
     SigningCredential signing = signer.map(Entry::signing).orElse(ephemeral.signing());
     SigningCredential previous = ring.current().signer();
     decryptionKeys = Map.copyOf(decryption); // before the ring: a removed keyset stops decrypting first
     ring.publish(new KeyRingSnapshot(signing, verifiers));
-    stateView = List.copyOf(view);
+    stateView = new View(List.copyOf(entries.values()), signer.orElse(null));
     if (!previous.kid().equals(signing.kid())) {
       LOG.info("event=signer_changed kid={} previous={}", signing.kid(), previous.kid());
     }
@@ -236,7 +237,7 @@ public final class KeysetRegistry implements KeyStatusSource {
   /** How many keysets are in {@code state} right now (for metrics). */
   public long count(KeysetStatus state) {
     Instant now = clock.instant();
-    return stateView.stream().filter(view -> state.label().equals(stateNow(view, now).getString("state")))
+    return views().stream().filter(view -> state.label().equals(stateNow(view, now).getString("state")))
         .count();
   }
 
@@ -244,18 +245,30 @@ public final class KeysetRegistry implements KeyStatusSource {
   public JsonArray keysets() {
     Instant now = clock.instant();
     JsonArray result = new JsonArray();
-    for (JsonObject state : stateView) {
+    for (JsonObject state : views()) {
       result.add(stateNow(state, now).put("nodes", new JsonArray(nodesOf.apply(state.getString("kid")))));
     }
     return result;
   }
 
+  private List<JsonObject> views() {
+    View current = stateView;
+    List<JsonObject> views = new ArrayList<>(current.entries().size());
+    for (Entry entry : current.entries()) {
+      KeysetStatus state = entry.retired() ? KeysetStatus.RETIRING
+          : entry == current.signer() ? KeysetStatus.SIGNING : KeysetStatus.VERIFYING;
+      views.add(new JsonObject().put("kid", entry.keyset().kid()).put("alg", entry.keyset().jwsAlgorithm())
+          .put("state", state.label()));
+    }
+    return views;
+  }
+
   /**
-   * A copy of one keyset's view as of {@code now}: a verifying keyset still in its rollover lead
+   * One keyset's view (a fresh object) as of {@code now}: a verifying keyset still in its rollover lead
    * shows as {@code published}, with the instant it starts signing.
    */
   private JsonObject stateNow(JsonObject view, Instant now) {
-    JsonObject copy = view.copy();
+    JsonObject copy = view;
     if (KeysetStatus.VERIFYING.label().equals(copy.getString("state"))) {
       signingAtOf.apply(copy.getString("kid")).filter(now::isBefore).ifPresent(at ->
           copy.put("state", KeysetStatus.PUBLISHED.label()).put("signingAt", at.toString()));
