@@ -54,13 +54,15 @@ def main():
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
     try:
         ports = None
+        seen = []
         for line in node.stdout:
+            seen = (seen + [line])[-8:]
             m = re.search(r"ports api=(\d+) health=(\d+)", line)
             if m:
                 ports = (int(m.group(1)), int(m.group(2)))
                 break
         if ports is None:
-            raise SystemExit("node did not start")
+            raise SystemExit("node did not start: " + " | ".join(l.strip()[:200] for l in seen))
         # keep draining the log so the node never blocks on a full pipe
         import threading
         threading.Thread(target=lambda: [None for _ in node.stdout], daemon=True).start()

@@ -70,6 +70,9 @@ public final class KeysetRegistry implements KeyStatusSource {
   private record View(List<Entry> entries, Entry signer) {}
 
   private volatile View stateView = new View(List.of(), null);
+  /** While above zero, changes wait for {@link #releasePublishing} (one snapshot per batch). */
+  private int holds;
+  private boolean unpublished;
   /**
    * JWE recipient keys by kid, published with each key ring. Kept apart from the key ring on
    * purpose: the ring is what signature verification reads, and that path never holds a private
@@ -213,7 +216,28 @@ public final class KeysetRegistry implements KeyStatusSource {
     return entry != null && entry.retired();
   }
 
+  /**
+   * Defers publishing until the matching {@link #releasePublishing}: a batch of changes (a plan
+   * loading 1,000 keysets at start) builds one key ring instead of one per keyset, which made
+   * starting with N keysets cost N squared. Readers keep the previous snapshot meanwhile.
+   */
+  public synchronized void holdPublishing() {
+    holds++;
+  }
+
+  /** Ends a {@link #holdPublishing}; publishes the changes made meanwhile, if any. */
+  public synchronized void releasePublishing() {
+    if (holds > 0 && --holds == 0 && unpublished) {
+      publish();
+    }
+  }
+
   private void publish() {
+    if (holds > 0) {
+      unpublished = true;
+      return;
+    }
+    unpublished = false;
     Optional<Entry> signer = entries.values().stream()
         .filter(e -> e.signable() && !e.retired())
         .max(Comparator.comparing(Entry::keyset, SignerRule.PREFERENCE));

@@ -22,6 +22,7 @@ import io.keepcluster.shared.keys.KeysetLoader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -245,6 +246,21 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
    * race (the rest of the plan assumed it won: plan again with the winner).
    */
   private Optional<Map<String, String>> execute(KeysetPlanner.Plan plan) {
+    // The registry's changes of one plan become one key ring; acknowledgements (each one says
+    // "this node verifies that keyset") go out only once that ring is published.
+    List<Ack> acks = new ArrayList<>();
+    registry.holdPublishing();
+    try {
+      return executeHeld(plan, acks);
+    } finally {
+      registry.releasePublishing();
+      for (Ack a : acks) {
+        store.ack(a.kid(), nodeId, a.fingerprint());
+      }
+    }
+  }
+
+  private Optional<Map<String, String>> executeHeld(KeysetPlanner.Plan plan, List<Ack> acks) {
     Map<String, String> current = new HashMap<>();
     Set<String> failed = new HashSet<>();
     KeysetMemory next = plan.next();
@@ -294,7 +310,7 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
       } else if (action instanceof DeleteFiles d) {
         persistence.delete(d.kid());
       } else if (action instanceof Ack a) {
-        store.ack(a.kid(), nodeId, a.fingerprint());
+        acks.add(a);
       } else if (action instanceof Forget f) {
         registry.get(f.kid()).ifPresent(k -> opened.remove(k.fingerprint()));
         registry.remove(f.kid());
