@@ -78,6 +78,9 @@ def keepcluster(alg, rows):
     family = "EC" if alg.startswith("ES") else "RSA"
     subprocess.run(["java", "-cp", BENCH, "io.keepcluster.bench.MakeKeysets", conf, "1", family, "Bench" + alg],
                    check=True, capture_output=True)
+    # The bootstrap admin is only made in an empty folder: add the benchmark's user with the CLI.
+    subprocess.run(["java", "-jar", NODE, "user", "add", "bench", "--dn", "CN=Bench/O=Acme", "--password-stdin",
+                    "--config-dir", conf], input="bench-user-pw\n", text=True, check=True, capture_output=True)
     env = dict(os.environ, PORT="0", HEALTHCHECKPORT="0", MANAGMENTPORT="0", METRICSPORT="0", BIND="127.0.0.1",
                KEEP_ADMIN_PASSWORD="bench-admin-pw", KEEP_MANAGEMENT_PASSWORD="bench-mgmt-pw",
                KEEP_ROLLOVER_LEAD_SECONDS="0")
@@ -92,7 +95,7 @@ def keepcluster(alg, rows):
             except Exception:
                 time.sleep(0.1)
         token = json.loads(http(f"http://127.0.0.1:{api}/api/v1/auth",
-                                {"username": "admin", "password": "bench-admin-pw"}))["bearer"]
+                                {"username": "bench", "password": "bench-user-pw"}))["bearer"]
         kid = "Bench" + alg + "0"
         tokens = os.path.join(work, "tokens.txt")
         subprocess.run(["java", "-cp", BENCH, "io.keepcluster.bench.MintTokens", conf, kid, token,
