@@ -232,11 +232,12 @@ public final class KeepClusterNode {
     metrics.watch(problems);
 
     Revocations revocations = topology.revocations();
+    TokenVerifier verifier = new TokenVerifier(keyRing, config.tokens(), revocations, clock,
+        new JweUnwrapper(keysets::decryptionKey), new ProviderTokenVerifier(
+            providers, new TokenChecks(config.tokens(), revocations, clock)));
+    metrics.watch(verifier);
     ApiRoutes.Services services = new ApiRoutes.Services(config, keyRing,
-        new TokenIssuer(keyRing, config.tokens(), clock),
-        new TokenVerifier(keyRing, config.tokens(), revocations, clock,
-            new JweUnwrapper(keysets::decryptionKey), new ProviderTokenVerifier(
-                providers, new TokenChecks(config.tokens(), revocations, clock))),
+        new TokenIssuer(keyRing, config.tokens(), clock), verifier,
         logins, revocations, hashingPool, metrics, dominoLogin);
     ManagementAccounts accounts = new ManagementAccounts(config.managementAccounts(), hasher,
         topology.managementLockouts());

@@ -13,9 +13,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,14 @@ public final class Grid implements ClusterView, AutoCloseable {
   private static final Duration UPKEEP_EVERY = Duration.ofMillis(500);
   /** The {@code /health} problem key while the embedded member is lost. */
   static final String GRID_PROBLEM = "cluster grid";
+  /**
+   * How often every record map is read whole. Entry events are the primary path (a forged,
+   * replayed or removed entry is repaired as its event arrives); this pass is the backstop for
+   * what no event reports, and also runs at once on every join, rejoin, merge and membership
+   * change (a backup promoted after a member left is read then). Reading every map whole each
+   * {@link #UPKEEP_EVERY} cost an idle cluster CPU in proportion to its records.
+   */
+  static final Duration RECONCILE_EVERY = Duration.ofSeconds(15);
 
   private final GridMember member;
   private final RecordSeal seal;
@@ -40,6 +51,9 @@ public final class Grid implements ClusterView, AutoCloseable {
   private final Clock clock;
   private final Admissions admissions;
   private final List<SealedMap> maps = new CopyOnWriteArrayList<>();
+  private final SealedMap admissionRecords;
+  private final AtomicBoolean reconcileAll = new AtomicBoolean(true);
+  private long lastFullReconcile = System.nanoTime();
 
   private Grid(GridMember member, RecordSeal seal, GridAudit audit, Problems problems, Clock clock) {
     this.member = member;
@@ -49,6 +63,7 @@ public final class Grid implements ClusterView, AutoCloseable {
     SealedMap admissionRecords = new SealedMap(Admissions.MAP, "admission", member.nodeId(), seal,
         member, audit, clock, false);
     maps.add(admissionRecords);
+    this.admissionRecords = admissionRecords;
     this.admissions = new Admissions(admissionRecords, member, audit, problems, clock, ADMISSION_GRACE);
   }
 
@@ -58,7 +73,20 @@ public final class Grid implements ClusterView, AutoCloseable {
     GridMember member = GridMember.start(settings, nodeId, kubernetes);
     Grid grid = new Grid(member, new RecordSeal(key, new SecureRandom()), new GridAudit(problems),
         problems, clock);
-    member.onJoin(instance -> member.maintenance().execute(grid::upkeep));
+    member.onJoin(instance -> {
+      instance.getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent event) {
+          grid.reconcileSoon();
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+          grid.reconcileSoon();
+        }
+      });
+      grid.reconcileSoon();
+    });
     member.onLoss(why -> why.ifPresentOrElse(
         reason -> problems.report(ProblemKind.GRID, GRID_PROBLEM, "the embedded grid member was lost ("
             + reason + "); it rejoins by itself. Until then this node serves logins and tokens from"
@@ -96,6 +124,7 @@ public final class Grid implements ClusterView, AutoCloseable {
   public boolean awaitConfirmed(Duration max) throws InterruptedException {
     try {
       admissions.firstConfirmation().get(max.toMillis(), TimeUnit.MILLISECONDS);
+      reconcileAll.set(true);
       member.maintenance().submit(this::upkeep).get(max.toMillis(), TimeUnit.MILLISECONDS);
       return true;
     } catch (TimeoutException e) {
@@ -105,11 +134,27 @@ public final class Grid implements ClusterView, AutoCloseable {
     }
   }
 
+  /** Reads every map whole on the maintenance thread, as soon as it is free. */
+  private void reconcileSoon() {
+    reconcileAll.set(true);
+    member.maintenance().execute(this::upkeep);
+  }
+
   private void upkeep() {
     try {
       admissions.pass();
-      for (SealedMap map : maps) {
-        map.reconcile();
+      // The admission records are few (one per member) and decide who is trusted: read every time.
+      admissionRecords.reconcile();
+      long now = System.nanoTime();
+      if (reconcileAll.getAndSet(false) || now - lastFullReconcile >= RECONCILE_EVERY.toNanos()) {
+        lastFullReconcile = now;
+        for (SealedMap map : maps) {
+          if (map != admissionRecords) {
+            map.reconcile();
+          }
+        }
+      } else {
+        maps.forEach(SealedMap::purgeExpired);
       }
     } catch (RuntimeException e) {
       // Hazelcast throws while a member merges or shuts down; the next pass tries again.

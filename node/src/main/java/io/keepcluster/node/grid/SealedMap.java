@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       physical delete in this protocol, a delete is an authentic newer record saying so.
  * </ul>
  * Writes go to the held copy first and then to the grid, so they survive a lost member and are
- * re-published when it rejoins. A periodic {@link #reconcile()} is the backstop for lost events.
+ * re-published when it rejoins. Entry events drive repairs; a slower periodic {@link #reconcile()}
+ * (and one on every join and membership change) is the backstop for lost events.
  */
 public final class SealedMap {
 
@@ -138,10 +139,12 @@ public final class SealedMap {
             .whenComplete((ignored, failure) -> {
               if (failure != null) {
                 LOG.debug("event=grid_write_deferred map={} key={} reason=\"{}\"", name, key, failure.toString());
+                repairLater(key);
               }
             });
       } catch (RuntimeException e) {
         LOG.debug("event=grid_write_deferred map={} key={} reason=\"{}\"", name, key, e.toString());
+        repairLater(key);
       }
     });
     return mine.value();
@@ -287,6 +290,18 @@ public final class SealedMap {
     }));
   }
 
+  /**
+   * A write that failed is published again a second later (the full reconcile is only a slow
+   * backstop); a rejoin re-publishes everything anyway.
+   */
+  private void repairLater(String key) {
+    try {
+      grid.maintenance().schedule(() -> scheduleRepair(key), 1, TimeUnit.SECONDS);
+    } catch (RuntimeException e) {
+      LOG.debug("event=grid_repair_not_scheduled map={} key={}", name, key);
+    }
+  }
+
   private void repair(IMap<String, String> map, String key, Held h) {
     try {
       String current = map.get(key);
@@ -330,7 +345,7 @@ public final class SealedMap {
     return a.envelope().compareTo(b.envelope()) >= 0 ? a : b;
   }
 
-  private void purgeExpired() {
+  void purgeExpired() {
     Instant now = clock.instant();
     held.values().removeIf(h -> h.value().expiredAt(now));
   }

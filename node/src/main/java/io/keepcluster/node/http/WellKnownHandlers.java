@@ -1,6 +1,5 @@
 package io.keepcluster.node.http;
 
-import com.nimbusds.jose.jwk.JWK;
 import io.keepcluster.node.config.NodeConfig;
 import io.keepcluster.node.config.PublicUrl;
 import io.keepcluster.node.keys.KeyRing;
@@ -8,6 +7,7 @@ import io.keepcluster.node.keys.KeyRingSnapshot;
 import io.keepcluster.node.keys.KeySource;
 import io.keepcluster.node.keys.VerifyingCredential;
 import io.keepcluster.node.users.Scopes;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.keepcluster.shared.keys.SigningAlgorithms;
 import io.vertx.core.json.JsonArray;
@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -37,8 +39,16 @@ final class WellKnownHandlers {
   static final String AUTHORIZE_PATH = "/oauth2/authorize";
   static final String JWKS_PATH = "/.well-known/jwks.json";
 
-  /** One rendered document: the body and its entity tag, for the key ring it was built from. */
-  private record Rendered(KeyRingSnapshot source, String body, String etag) {}
+  /**
+   * One rendered document: the body (encoded once: at 1,000 keysets the JWKS is 1.5 MB) and its
+   * entity tag, for the key ring it was built from.
+   */
+  private record Rendered(KeyRingSnapshot source, byte[] body, String etag) {
+
+    Rendered(KeyRingSnapshot source, String text) {
+      this(source, text.getBytes(StandardCharsets.UTF_8), strongEtag(text));
+    }
+  }
 
   private final KeyRing keyRing;
   private final PublicUrl publicUrl;
@@ -46,6 +56,8 @@ final class WellKnownHandlers {
   private final String cacheControl;
   private volatile Rendered jwks;
   private volatile Rendered discovery;
+  /** The JSON of each published key in the last JWKS, by credential identity. */
+  private volatile Map<VerifyingCredential, String> encodedKeys = Map.of();
 
   WellKnownHandlers(KeyRing keyRing, NodeConfig config) {
     this.keyRing = keyRing;
@@ -58,10 +70,38 @@ final class WellKnownHandlers {
     Rendered rendered = jwks;
     KeyRingSnapshot ring = keyRing.current();
     if (rendered == null || rendered.source() != ring) {
-      rendered = render(ring, WellKnownHandlers::jwksDocument);
+      rendered = renderJwks(ring);
       jwks = rendered;
     }
     send(ctx, rendered);
+  }
+
+  /**
+   * The JWKS of {@code ring}, built once per key-ring change. Each key's JSON is kept by its
+   * credential (the registry keeps a keyset's credential object until that keyset changes), so a
+   * change to one keyset encodes one key, not all of them.
+   */
+  private Rendered renderJwks(KeyRingSnapshot ring) {
+    Map<VerifyingCredential, String> previous = encodedKeys;
+    Map<VerifyingCredential, String> encoded = new IdentityHashMap<>();
+    StringBuilder body = new StringBuilder("{\"keys\":[");
+    for (VerifyingCredential credential : ring.verifiers()) {
+      if (credential.source() != KeySource.KEYSET || credential.publicJwk().isEmpty()) {
+        continue;
+      }
+      String key = previous.get(credential);
+      if (key == null) {
+        key = new JsonObject(credential.publicJwk().get().toPublicJWK().toJSONObject()).encode();
+      }
+      if (!encoded.isEmpty()) {
+        body.append(',');
+      }
+      encoded.put(credential, key);
+      body.append(key);
+    }
+    String text = body.append("]}").toString();
+    encodedKeys = encoded;
+    return new Rendered(ring, text);
   }
 
   void discovery(RoutingContext ctx) {
@@ -87,17 +127,6 @@ final class WellKnownHandlers {
         .put("details", "obtain a token with POST " + publicUrl.resolve("/api/v1/auth")
             + " {\"username\",\"password\"} and send it as Authorization: Bearer");
     ErrorResponses.sendJson(ctx, 400, body);
-  }
-
-  private static JsonObject jwksDocument(KeyRingSnapshot ring) {
-    JsonArray keys = new JsonArray();
-    for (VerifyingCredential credential : ring.verifiers()) {
-      if (credential.source() == KeySource.KEYSET) {
-        credential.publicJwk().map(JWK::toPublicJWK).map(JWK::toJSONObject)
-            .map(JsonObject::new).ifPresent(keys::add);
-      }
-    }
-    return new JsonObject().put("keys", keys);
   }
 
   /**
@@ -135,8 +164,7 @@ final class WellKnownHandlers {
   }
 
   private static Rendered render(KeyRingSnapshot ring, Function<KeyRingSnapshot, JsonObject> document) {
-    String body = document.apply(ring).encode();
-    return new Rendered(ring, body, strongEtag(body));
+    return new Rendered(ring, document.apply(ring).encode());
   }
 
   private void send(RoutingContext ctx, Rendered rendered) {
@@ -147,12 +175,12 @@ final class WellKnownHandlers {
       response.setStatusCode(304).end();
       return;
     }
-    byte[] body = rendered.body().getBytes(StandardCharsets.UTF_8);
+    byte[] body = rendered.body();
     response.setStatusCode(200).putHeader("Content-Type", "application/json");
     if (ctx.request().method() == HttpMethod.HEAD) {
       response.putHeader("Content-Length", Integer.toString(body.length)).end();
     } else {
-      response.end(rendered.body());
+      response.end(Buffer.buffer(body));
     }
   }
 

@@ -30,12 +30,31 @@ public final class KeysetRegistry implements KeyStatusSource {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeysetRegistry.class);
 
+  /**
+   * One keyset and its credentials, built once when the entry is made (PEM-derived objects are
+   * costly), so publishing a change to one keyset does not rebuild the others: their verifying
+   * credentials stay the same objects, which also keeps their verified-token cache entries.
+   */
   private record Entry(Keyset keyset, boolean signable, Optional<Instant> retiredAt,
-      SigningCredential signing) {
+      SigningCredential signing, VerifyingCredential verifying, Optional<DecryptionKey> decryption) {
 
     boolean retired() {
       return retiredAt.isPresent() || !keyset.active();
     }
+
+    /** The same keyset, signable or not, with its credentials reused. */
+    Entry signable(boolean next) {
+      return new Entry(keyset, next, retiredAt, signing, verifying, decryption);
+    }
+  }
+
+  /** A new entry; a retired one verifies until {@code maxTokenLifetime} after its retirement. */
+  private Entry entry(Keyset keyset, boolean signable, Optional<Instant> retiredAt, SigningCredential signing,
+      Optional<DecryptionKey> decryption) {
+    boolean retired = retiredAt.isPresent() || !keyset.active();
+    Optional<Instant> until = retired
+        ? Optional.of(retiredAt.orElse(clock.instant()).plus(maxTokenLifetime)) : Optional.empty();
+    return new Entry(keyset, signable, retiredAt, signing, KeysetCredentials.verifying(keyset, until), decryption);
   }
 
   private final KeyRing ring;
@@ -46,7 +65,16 @@ public final class KeysetRegistry implements KeyStatusSource {
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private volatile Function<String, List<String>> nodesOf;
   private volatile Function<String, Optional<Instant>> signingAtOf = kid -> Optional.empty();
-  private volatile List<JsonObject> stateView = List.of();
+  /**
+   * The entries and the signer as last published, for health and metrics. Their JSON is built
+   * when asked for, not at every change: at start 1,000 keysets arrive one by one.
+   */
+  private record View(List<Entry> entries, Entry signer) {}
+
+  private volatile View stateView = new View(List.of(), null);
+  /** While above zero, changes wait for {@link #releasePublishing} (one snapshot per batch). */
+  private int holds;
+  private boolean unpublished;
   private volatile java.util.function.Consumer<Duration> replicationLag = lag -> {};
   /**
    * JWE recipient keys by kid, published with each key ring. Kept apart from the key ring on
@@ -106,7 +134,8 @@ public final class KeysetRegistry implements KeyStatusSource {
     Optional<Instant> retiredAt = keyset.active() ? Optional.empty()
         : Optional.of(existing != null && existing.retiredAt().isPresent()
             ? existing.retiredAt().get() : clock.instant());
-    entries.put(keyset.kid(), new Entry(keyset, signable, retiredAt, KeysetCredentials.signing(keyset)));
+    entries.put(keyset.kid(), entry(keyset, signable, retiredAt, KeysetCredentials.signing(keyset),
+        DecryptionKey.of(keyset)));
     LOG.info("event=keyset_loaded kid={} alg={} active={} signable={} fingerprint={}", keyset.kid(),
         keyset.jwsAlgorithm(), keyset.active(), signable, keyset.fingerprint().substring(0, 16));
     publish();
@@ -117,7 +146,7 @@ public final class KeysetRegistry implements KeyStatusSource {
   public synchronized void markSignable(String kid) {
     Entry entry = entries.get(kid);
     if (entry != null && !entry.signable()) {
-      entries.put(kid, new Entry(entry.keyset(), true, entry.retiredAt(), entry.signing()));
+      entries.put(kid, entry.signable(true));
       publish();
     }
   }
@@ -131,7 +160,8 @@ public final class KeysetRegistry implements KeyStatusSource {
   public synchronized void retire(String kid, Instant at) {
     Entry entry = entries.get(kid);
     if (entry != null && entry.retiredAt().isEmpty()) {
-      entries.put(kid, new Entry(entry.keyset(), entry.signable(), Optional.of(at), entry.signing()));
+      entries.put(kid, entry(entry.keyset(), entry.signable(), Optional.of(at), entry.signing(),
+          entry.decryption()));
       LOG.info("event=keyset_retired kid={} verifies_until={}", kid, at.plus(maxTokenLifetime));
       Audit.LOG.info("event=keyset_retired kid={} alg={} node={} verifies_until={}", kid,
           entry.keyset().jwsAlgorithm(), nodeId, at.plus(maxTokenLifetime));
@@ -204,34 +234,43 @@ public final class KeysetRegistry implements KeyStatusSource {
     return entry != null && entry.retired();
   }
 
+  /**
+   * Defers publishing until the matching {@link #releasePublishing}: a batch of changes (a plan
+   * loading 1,000 keysets at start) builds one key ring instead of one per keyset, which made
+   * starting with N keysets cost N squared. Readers keep the previous snapshot meanwhile.
+   */
+  public synchronized void holdPublishing() {
+    holds++;
+  }
+
+  /** Ends a {@link #holdPublishing}; publishes the changes made meanwhile, if any. */
+  public synchronized void releasePublishing() {
+    if (holds > 0 && --holds == 0 && unpublished) {
+      publish();
+    }
+  }
+
   private void publish() {
+    if (holds > 0) {
+      unpublished = true;
+      return;
+    }
+    unpublished = false;
     Optional<Entry> signer = entries.values().stream()
         .filter(e -> e.signable() && !e.retired())
         .max(Comparator.comparing(Entry::keyset, SignerRule.PREFERENCE));
     List<VerifyingCredential> verifiers = new ArrayList<>();
     verifiers.add(ephemeral.verifying());
-    List<JsonObject> view = new ArrayList<>();
     Map<String, DecryptionKey> decryption = new LinkedHashMap<>();
     for (Entry entry : entries.values()) {
-      DecryptionKey.of(entry.keyset()).ifPresent(key -> decryption.put(key.kid(), key));
-      Optional<Instant> until = entry.retired()
-          ? Optional.of(entry.retiredAt().orElse(clock.instant()).plus(maxTokenLifetime))
-          : Optional.empty();
-      verifiers.add(KeysetCredentials.verifying(entry.keyset(), until));
-      KeysetStatus state = entry.retired() ? KeysetStatus.RETIRING
-          : signer.isPresent() && signer.get() == entry ? KeysetStatus.SIGNING : KeysetStatus.VERIFYING;
-      JsonObject keysetView = new JsonObject().put("kid", entry.keyset().kid())
-          .put("alg", entry.keyset().jwsAlgorithm()).put("state", state.label());
-      if (!Instant.EPOCH.equals(entry.keyset().notBefore())) {
-        keysetView.put("created", entry.keyset().notBefore().toString());
-      }
-      view.add(keysetView);
+      entry.decryption().ifPresent(key -> decryption.put(key.kid(), key));
+      verifiers.add(entry.verifying());
     }
     SigningCredential signing = signer.map(Entry::signing).orElse(ephemeral.signing());
     SigningCredential previous = ring.current().signer();
     decryptionKeys = Map.copyOf(decryption); // before the ring: a removed keyset stops decrypting first
     ring.publish(new KeyRingSnapshot(signing, verifiers));
-    stateView = List.copyOf(view);
+    stateView = new View(List.copyOf(entries.values()), signer.orElse(null));
     if (!previous.kid().equals(signing.kid())) {
       LOG.info("event=signer_changed kid={} previous={}", signing.kid(), previous.kid());
       Audit.LOG.info("event=keyset_signing kid={} alg={} node={} previous={}", signing.kid(),
@@ -242,7 +281,7 @@ public final class KeysetRegistry implements KeyStatusSource {
   /** How many keysets are in {@code state} right now (for metrics). */
   public long count(KeysetStatus state) {
     Instant now = clock.instant();
-    return stateView.stream().filter(view -> state.label().equals(stateNow(view, now).getString("state")))
+    return views().stream().filter(view -> state.label().equals(stateNow(view, now).getString("state")))
         .count();
   }
 
@@ -250,18 +289,34 @@ public final class KeysetRegistry implements KeyStatusSource {
   public JsonArray keysets() {
     Instant now = clock.instant();
     JsonArray result = new JsonArray();
-    for (JsonObject state : stateView) {
+    for (JsonObject state : views()) {
       result.add(stateNow(state, now).put("nodes", new JsonArray(nodesOf.apply(state.getString("kid")))));
     }
     return result;
   }
 
+  private List<JsonObject> views() {
+    View current = stateView;
+    List<JsonObject> views = new ArrayList<>(current.entries().size());
+    for (Entry entry : current.entries()) {
+      KeysetStatus state = entry.retired() ? KeysetStatus.RETIRING
+          : entry == current.signer() ? KeysetStatus.SIGNING : KeysetStatus.VERIFYING;
+      JsonObject view = new JsonObject().put("kid", entry.keyset().kid()).put("alg", entry.keyset().jwsAlgorithm())
+          .put("state", state.label());
+      if (!Instant.EPOCH.equals(entry.keyset().notBefore())) {
+        view.put("created", entry.keyset().notBefore().toString());
+      }
+      views.add(view);
+    }
+    return views;
+  }
+
   /**
-   * A copy of one keyset's view as of {@code now}: a verifying keyset still in its rollover lead
+   * One keyset's view (a fresh object) as of {@code now}: a verifying keyset still in its rollover lead
    * shows as {@code published}, with the instant it starts signing.
    */
   private JsonObject stateNow(JsonObject view, Instant now) {
-    JsonObject copy = view.copy();
+    JsonObject copy = view;
     if (KeysetStatus.VERIFYING.label().equals(copy.getString("state"))) {
       signingAtOf.apply(copy.getString("kid")).filter(now::isBefore).ifPresent(at ->
           copy.put("state", KeysetStatus.PUBLISHED.label()).put("signingAt", at.toString()));

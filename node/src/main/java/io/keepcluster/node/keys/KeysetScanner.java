@@ -12,14 +12,18 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads every keyset descriptor in the config folder and loads its keyset. Results are cached by
- * the descriptor's text and the type, size and modification time of each entry in the folder, so
- * the periodic rescan costs a directory listing when nothing changed. Blocking; one thread at a time.
+ * Reads every keyset descriptor in the config folder and loads its keyset. Each descriptor's
+ * result is cached by its own text and the type, size, modification time and readability of the
+ * files IT names (every place the loader could find them), so a change reloads only the keysets
+ * whose files changed; the periodic rescan costs a directory listing when nothing changed at all.
+ * Blocking; one thread at a time.
  *
  * <p>Files are read through {@link ConfigOverlay#readText} and {@link KeysetLoader}, which open
  * regular files only (a symbolic link is followed to its target, which must be a regular file) of
@@ -33,8 +37,15 @@ public final class KeysetScanner implements FolderScanner {
   private final KeysetLoader loader = new KeysetLoader();
   private final Map<String, Cached> cache = new HashMap<>();
 
-  private record Cached(String stamp, Optional<String> describedKid, Optional<Keyset> keyset,
-      String problemFile, String problem) {}
+  /**
+   * One descriptor's result.
+   *
+   * @param text the descriptor's text when it was loaded
+   * @param files the paths the descriptor names, as the loader would look for them
+   * @param filesStamp the metadata of {@code files}, taken before they were read
+   */
+  private record Cached(String text, List<Path> files, String filesStamp, Optional<String> describedKid,
+      Optional<Keyset> keyset, String problemFile, String problem) {}
 
   private KeysetScan last;
   private String lastFolderStamp;
@@ -78,10 +89,9 @@ public final class KeysetScanner implements FolderScanner {
           cache.remove(fileName);
           continue;
         }
-        String stamp = text + '\0' + folderStamp;
         Cached cached = cache.get(fileName);
-        if (cached == null || !cached.stamp().equals(stamp)) {
-          cached = load(fileName, text, stamp);
+        if (cached == null || !cached.text().equals(text) || !cached.filesStamp().equals(stamp(cached.files()))) {
+          cached = load(fileName, text);
           cache.put(fileName, cached);
         }
         if (cached.problem() != null) {
@@ -99,22 +109,69 @@ public final class KeysetScanner implements FolderScanner {
     return last;
   }
 
-  private Cached load(String fileName, String text, String stamp) {
+  private Cached load(String fileName, String text) {
     Optional<String> describedKid = KeysetDescriptorName.of(fileName, text);
+    List<Path> files = List.of();
+    String filesStamp = "";
     try {
       Optional<KeysetDescriptor> descriptor = KeysetDescriptor.parse(fileName, text);
       if (descriptor.isEmpty()) {
         // A config overlay, not a keyset: still report it if it is not valid config JSON.
-        return new Cached(stamp, describedKid, Optional.empty(), null, null);
+        return new Cached(text, files, filesStamp, describedKid, Optional.empty(), null, null);
       }
-      return new Cached(stamp, describedKid, Optional.of(loader.load(dir, descriptor.get())), null, null);
+      files = namedFiles(descriptor.get());
+      filesStamp = stamp(files); // before reading: a file changed during the load is loaded again
+      return new Cached(text, files, filesStamp, describedKid, Optional.of(loader.load(dir, descriptor.get())),
+          null, null);
     } catch (KeysetLoadException e) {
       String problemFile = e.fileName() != null ? e.fileName() : fileName;
-      return new Cached(stamp, describedKid, Optional.empty(), problemFile, e.reason());
+      return new Cached(text, files, filesStamp, describedKid, Optional.empty(), problemFile, e.reason());
     } catch (RuntimeException | StackOverflowError e) {
       // A parser bug or a pathological file: this descriptor's problem, not the whole scan's.
-      return new Cached(stamp, describedKid, Optional.empty(), fileName,
+      return new Cached(text, files, filesStamp, describedKid, Optional.empty(), fileName,
           "cannot load (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /** Every path the loader may read for this descriptor's key and certificate files. */
+  private List<Path> namedFiles(KeysetDescriptor descriptor) {
+    List<Path> files = new ArrayList<>();
+    for (String given : new String[] {descriptor.privateKeyFile(), descriptor.publicKeyFile(),
+        descriptor.certFile()}) {
+      if (given != null) {
+        try {
+          files.addAll(KeysetLoader.candidatePaths(dir, given));
+        } catch (RuntimeException e) {
+          // An unusable path: the loader refuses it by name; nothing to stamp.
+        }
+      }
+    }
+    return List.copyOf(files);
+  }
+
+  /** Metadata of {@code files} (a link's target's): any change that could change what loads. */
+  private static String stamp(List<Path> files) {
+    if (files.isEmpty()) {
+      return "";
+    }
+    StringBuilder stamp = new StringBuilder();
+    for (Path file : files) {
+      appendAttributes(stamp, file);
+    }
+    return stamp.toString();
+  }
+
+  private static void appendAttributes(StringBuilder stamp, Path p) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(p, BasicFileAttributes.class);
+      stamp.append(attributes.isRegularFile() ? 'f' : attributes.isDirectory() ? 'd' : 'o')
+          .append(':').append(attributes.size()).append(':')
+          .append(attributes.lastModifiedTime().toInstant()).append(':')
+          .append(attributes.fileKey()).append(':')
+          .append(attributes.isRegularFile() && Files.isReadable(p)).append(';');
+    } catch (IOException e) {
+      // Missing, or a dangling link (which the loader finds and refuses by name).
+      stamp.append(Files.isSymbolicLink(p) ? "l;" : "?;");
     }
   }
 
@@ -130,16 +187,7 @@ public final class KeysetScanner implements FolderScanner {
           .sorted()
           .forEach(p -> {
             stamp.append(p.getFileName()).append(':');
-            try {
-              BasicFileAttributes attributes = Files.readAttributes(p, BasicFileAttributes.class);
-              stamp.append(attributes.isRegularFile() ? 'f' : attributes.isDirectory() ? 'd' : 'o')
-                  .append(':').append(attributes.size()).append(':')
-                  .append(attributes.lastModifiedTime().toInstant()).append(':')
-                  .append(attributes.fileKey()).append(':')
-                  .append(attributes.isRegularFile() && Files.isReadable(p)).append(';');
-            } catch (IOException e) {
-              stamp.append("?;");
-            }
+            appendAttributes(stamp, p);
           });
     } catch (IOException e) {
       return "unlistable";

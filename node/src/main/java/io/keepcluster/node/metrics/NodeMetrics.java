@@ -5,6 +5,7 @@ import io.keepcluster.node.status.ProblemKind;
 import io.keepcluster.node.status.Problems;
 import io.keepcluster.node.keys.KeysetRegistry;
 import io.keepcluster.node.keys.KeysetStatus;
+import io.keepcluster.node.tokens.TokenVerifier;
 import io.keepcluster.node.users.HashingPool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -87,6 +88,16 @@ public final class NodeMetrics {
           .description("Problems listed on /health now, by kind (see the README's troubleshooting table)")
           .register(registry);
     }
+  }
+
+  /** Bearer tokens answered from the verified-token cache, and those verified in full. */
+  public void watch(TokenVerifier verifier) {
+    FunctionCounter.builder("keepcluster.token.cache", verifier, TokenVerifier::cacheHits).tag("result", "hit")
+        .description("Bearer tokens answered from the verified-token cache (cheap checks re-run)")
+        .register(registry);
+    FunctionCounter.builder("keepcluster.token.cache", verifier, TokenVerifier::cacheMisses).tag("result", "miss")
+        .description("Bearer tokens not in the verified-token cache (full verification)")
+        .register(registry);
   }
 
   /** Gauges of the password hashing pool that logins and management Basic auth share. */

@@ -43,6 +43,17 @@ public final class ProviderTokenVerifier implements ExternalIssuers {
   }
 
   @Override
+  public Voucher voucher(String iss, String kid) {
+    ProviderRegistry.Provider provider = providers.byIssuer(iss).orElse(null);
+    if (provider == null || !provider.config().active() || kid == null) {
+      return null;
+    }
+    // The snapshot as it is, never a refetch: a missing key means the cached result is not reused.
+    VerifyingCredential key = provider.keys().snapshot().keys().get(kid);
+    return key == null ? null : new Voucher(provider.config(), key);
+  }
+
+  @Override
   public VerifiedToken verify(SignedJWT jwt, JWSHeader header, JWTClaimsSet unverifiedClaims)
       throws TokenRejectedException {
     ProviderRegistry.Provider provider = providers.byIssuer(unverifiedClaims.getIssuer())

@@ -3,6 +3,7 @@ package io.keepcluster.node.tokens;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.keepcluster.node.keys.VerifyingCredential;
 
 /**
  * Issuers other than the cluster that {@link TokenVerifier} hands tokens to: the external JWT
@@ -21,6 +22,22 @@ public interface ExternalIssuers {
    */
   VerifiedToken verify(SignedJWT jwt, JWSHeader header, JWTClaimsSet unverifiedClaims)
       throws TokenRejectedException;
+
+  /**
+   * What vouches right now for tokens of {@code iss} signed by {@code kid}: the provider's policy
+   * and its current key. Two equal vouchers lead to the same decision, so the verified-token cache
+   * may reuse a result only while the voucher is equal to the one that verified it. Null when no
+   * active provider or no key answers (then nothing is reused).
+   */
+  default Voucher voucher(String iss, String kid) {
+    return null;
+  }
+
+  /**
+   * @param policy the provider's settings (compared with {@code equals})
+   * @param key the provider's current key for the kid (a record whose verifier compares by identity)
+   */
+  record Voucher(Object policy, VerifyingCredential key) {}
 
   ExternalIssuers NONE = new ExternalIssuers() {
     @Override

@@ -35,6 +35,7 @@ public final class TokenVerifier {
   private final TokenChecks checks;
   private final ExternalIssuers external;
   private final JweUnwrapper jwe;
+  private final VerifiedTokenCache cache = new VerifiedTokenCache();
 
   /** A verifier of signed tokens only: a JWE is refused (ENCRYPTED_UNSUPPORTED). */
   public TokenVerifier(KeyRing keyRing, TokenSettings settings, Revocations revocations, Clock clock) {
@@ -75,6 +76,15 @@ public final class TokenVerifier {
   }
 
   public VerifiedToken verify(String bearer) throws TokenRejectedException {
+    if (bearer != null) {
+      VerifiedTokenCache.Entry cached = cache.get(bearer);
+      if (cached != null) {
+        VerifiedToken reused = revalidate(cached);
+        if (reused != null) {
+          return reused;
+        }
+      }
+    }
     // JWE (issue 10), a separate step kept apart from JWS verification: a compact JWE is
     // decrypted by JweUnwrapper (which enforces its own rules and size cap) and its inner JWS
     // is verified below exactly as a bare token. Any other token passes through unchanged.
@@ -91,27 +101,87 @@ public final class TokenVerifier {
     SignedJWT jwt = parseSigned(token);
     JWSHeader header = jwt.getHeader();
     try {
-      return verify(jwt, header);
+      VerifiedTokenCache.Entry verified = verify(jwt, header, token);
+      // Only the exact text of a bare JWS is remembered; a JWE is decrypted on every use.
+      if (token == bearer) {
+        cache.put(verified);
+      }
+      return verified.verified();
     } catch (TokenRejectedException e) {
       throw e.withKid(header.getKeyID());
     }
   }
 
-  private VerifiedToken verify(SignedJWT jwt, JWSHeader header) throws TokenRejectedException {
+  /** Verified tokens answered from the cache (for metrics). */
+  public long cacheHits() {
+    return cache.hits();
+  }
+
+  /** Tokens that took the full verification (for metrics). */
+  public long cacheMisses() {
+    return cache.misses();
+  }
+
+  /**
+   * A cached result, if everything that can change since it was computed still holds: the same
+   * key object vouches in the current key ring (or an equal provider voucher), the token is in
+   * its time window and not logged out. Null when the key changed (the caller verifies in full);
+   * a refusal when a check fails, exactly as the full path would refuse it.
+   */
+  private VerifiedToken revalidate(VerifiedTokenCache.Entry cached) throws TokenRejectedException {
+    VerifiedToken token = cached.verified();
+    String iss = token.claims().getIssuer();
+    VerifyingCredential key;
+    if (cached.key() != null) {
+      // A provider added since then would own this issuer; the full path decides that case.
+      key = external.owns(iss) ? null : keyRing.current().verifier(token.kid()).orElse(null);
+      if (key != cached.key()) {
+        cache.remove(cached);
+        return null;
+      }
+    } else {
+      ExternalIssuers.Voucher voucher = external.voucher(iss, token.kid());
+      if (voucher == null || !voucher.equals(cached.voucher())) {
+        cache.remove(cached);
+        return null;
+      }
+      key = voucher.key();
+    }
+    try {
+      checks.checkTimes(token.claims(), key);
+      checks.checkNotRevoked(token.claims());
+      if (cached.key() != null) {
+        // A user removed, disabled or logged out everywhere since: the cut-off applies to hits too.
+        checks.checkSubjectNotCutOff(token.claims());
+      }
+    } catch (TokenRejectedException e) {
+      cache.remove(cached);
+      throw e.withKid(token.kid());
+    }
+    return token;
+  }
+
+  private VerifiedTokenCache.Entry verify(SignedJWT jwt, JWSHeader header, String token)
+      throws TokenRejectedException {
     TokenChecks.checkHeader(header);
     // Dispatch: a token whose iss names an external provider is that provider's alone to verify
     // (one map lookup); every other token is the cluster's own.
     JWTClaimsSet unverified = TokenChecks.claims(jwt);
     if (external.owns(unverified.getIssuer())) {
-      return external.verify(jwt, header, unverified);
+      // Taken before verifying: if the provider's keys change meanwhile, the stored voucher is
+      // stale and the cached result is never used.
+      ExternalIssuers.Voucher voucher = external.voucher(unverified.getIssuer(), header.getKeyID());
+      VerifiedToken verified = external.verify(jwt, header, unverified);
+      return new VerifiedTokenCache.Entry(token, verified, null, voucher);
     }
-    return verifyOwn(jwt, header);
-  }
-
-  private VerifiedToken verifyOwn(SignedJWT jwt, JWSHeader header) throws TokenRejectedException {
     VerifyingCredential key = keyRing.current().verifier(header.getKeyID())
         .orElseThrow(() -> new TokenRejectedException(RejectionReason.UNKNOWN_KID,
             "no key with this kid"));
+    return new VerifiedTokenCache.Entry(token, verifyOwn(jwt, header, key), key, null);
+  }
+
+  private VerifiedToken verifyOwn(SignedJWT jwt, JWSHeader header, VerifyingCredential key)
+      throws TokenRejectedException {
     TokenChecks.checkAlgorithm(header, key);
     if (EcdsaLowS.isHighS(key.algorithm(), jwt.getSignature().decode())) {
       throw new TokenRejectedException(RejectionReason.HIGH_S_SIGNATURE,

@@ -155,14 +155,37 @@ public final class KeysetLoader {
   }
 
   private static Path resolve(Path dir, String given) throws KeysetLoadException {
+    List<Path> candidates = candidatePaths(dir, given);
+    if (candidates.isEmpty()) {
+      throw new KeysetLoadException(fileNameOf(given), "invalid file path");
+    }
+    String file = candidates.get(0).getFileName().toString();
+    for (Path candidate : candidates) {
+      // NOFOLLOW: a dangling link in DIR is found here and refused by name, not skipped.
+      if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+        return candidate;
+      }
+    }
+    // No directory in the reason: /health shows file names only.
+    throw new KeysetLoadException(file, "missing file " + file
+        + " (looked in the config folder and at the descriptor's path)");
+  }
+
+  /**
+   * Where a descriptor's file path may point, in the order {@link #load} looks: the file name in
+   * the config folder first, then the path as given (relative to the folder's parent, then to the
+   * working directory). Empty for a path that cannot name a file. A watcher that stamps these
+   * paths notices every change that could change what {@link #load} reads.
+   */
+  public static List<Path> candidatePaths(Path dir, String given) {
     Path asGiven;
     try {
       asGiven = Path.of(given);
     } catch (InvalidPathException e) {
-      throw new KeysetLoadException(fileNameOf(given), "invalid file path");
+      return List.of();
     }
     if (asGiven.getFileName() == null) {
-      throw new KeysetLoadException(fileNameOf(given), "invalid file path");
+      return List.of();
     }
     String file = asGiven.getFileName().toString();
     List<Path> candidates = new ArrayList<>();
@@ -176,15 +199,7 @@ public final class KeysetLoader {
       }
       candidates.add(asGiven.toAbsolutePath());
     }
-    for (Path candidate : candidates) {
-      // NOFOLLOW: a dangling link in DIR is found here and refused by name, not skipped.
-      if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
-        return candidate;
-      }
-    }
-    // No directory in the reason: /health shows file names only.
-    throw new KeysetLoadException(file, "missing file " + file
-        + " (looked in the config folder and at the descriptor's path)");
+    return candidates;
   }
 
   private static String fileNameOf(String path) {

@@ -23,6 +23,7 @@ import io.keepcluster.shared.keys.KeysetLoader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -80,7 +81,7 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
   private Instant wakeScheduled = Instant.MIN;
   private KeysetMemory memory = KeysetMemory.EMPTY;
   private volatile boolean scanArrived;
-  private boolean firstScanReported;
+  private volatile boolean firstScanReported;
 
   /**
    * @param trusted false while this node cannot prove the cluster secret: it then touches nothing
@@ -124,8 +125,17 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
   /** The watcher's sink: remember the scan and apply it; returns once applied (or after a bound). */
   @Override
   public void accept(KeysetScan scan) {
+    KeysetScan previous = lastScan;
     lastScan = scan;
+    boolean unchanged = scanArrived && firstScanReported && scan.loaded() == previous.loaded()
+        && scan.described() == previous.described() && scan.problems() == previous.problems();
     scanArrived = true;
+    if (unchanged) {
+      // The scanner answered its last result again (nothing in the folder changed): the periodic
+      // pass sees this scan soon enough, and an idle node with 1,000 keysets does not plan twice
+      // a second for nothing.
+      return;
+    }
     try {
       passNow().get(SCAN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -263,6 +273,21 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
    * race (the rest of the plan assumed it won: plan again with the winner).
    */
   private Optional<Map<String, String>> execute(KeysetPlanner.Plan plan) {
+    // The registry's changes of one plan become one key ring; acknowledgements (each one says
+    // "this node verifies that keyset") go out only once that ring is published.
+    List<Ack> acks = new ArrayList<>();
+    registry.holdPublishing();
+    try {
+      return executeHeld(plan, acks);
+    } finally {
+      registry.releasePublishing();
+      for (Ack a : acks) {
+        store.ack(a.kid(), nodeId, a.fingerprint());
+      }
+    }
+  }
+
+  private Optional<Map<String, String>> executeHeld(KeysetPlanner.Plan plan, List<Ack> acks) {
     Map<String, String> current = new HashMap<>();
     Set<String> failed = new HashSet<>();
     KeysetMemory next = plan.next();
@@ -318,7 +343,7 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
       } else if (action instanceof DeleteFiles d) {
         persistence.delete(d.kid());
       } else if (action instanceof Ack a) {
-        store.ack(a.kid(), nodeId, a.fingerprint());
+        acks.add(a);
       } else if (action instanceof Forget f) {
         registry.get(f.kid()).ifPresent(k -> opened.remove(k.fingerprint()));
         registry.remove(f.kid());

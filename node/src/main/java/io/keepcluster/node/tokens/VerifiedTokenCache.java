@@ -1,0 +1,99 @@
+package io.keepcluster.node.tokens;
+
+import io.keepcluster.node.keys.VerifyingCredential;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Tokens whose expensive checks (canonical form, header, signature, claim parsing, issuer,
+ * audience) already passed, so a reused bearer skips them. Bounded and lock-free: a fixed array of
+ * {@value #DEFAULT_SLOTS} slots indexed by a hash of the exact token text; a new entry overwrites
+ * whatever held its slot, so the cache never holds more than its slot count whatever the traffic.
+ *
+ * <p>A hit is only a hint: the slot's token is compared in full (never trusted by hash), and
+ * {@link TokenVerifier} re-runs every check that can change after the first verification (time,
+ * logout, the key still being the same object in the current key ring or provider key set) before
+ * it accepts one. An entry whose key changed is discarded at its next use; one whose token
+ * expired too. Only compact JWS texts are stored: a JWE is decrypted on every use.
+ */
+final class VerifiedTokenCache {
+
+  /** Default capacity: about 2.5 KB a token at most, so at most ~40 MB of heap when full. */
+  static final int DEFAULT_SLOTS = 16_384;
+
+  /**
+   * One verified token and what vouched for it.
+   *
+   * @param key the verifying credential of the cluster's own key ring; null for a provider token
+   * @param voucher a provider token's {@link ExternalIssuers#voucher}; null for the cluster's own
+   */
+  record Entry(String token, VerifiedToken verified, VerifyingCredential key, Object voucher) {}
+
+  private final AtomicReferenceArray<Entry> slots;
+  private final int mask;
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+
+  VerifiedTokenCache() {
+    this(DEFAULT_SLOTS);
+  }
+
+  /** @param slots rounded up to a power of two */
+  VerifiedTokenCache(int slots) {
+    int size = Integer.highestOneBit(Math.max(2, slots - 1)) << 1;
+    this.slots = new AtomicReferenceArray<>(size);
+    this.mask = size - 1;
+  }
+
+  /** The entry stored for exactly {@code token}, or null. Counts a hit or a miss. */
+  Entry get(String token) {
+    Entry entry = slots.get(index(token));
+    if (entry != null && entry.token().equals(token)) {
+      hits.increment();
+      return entry;
+    }
+    misses.increment();
+    return null;
+  }
+
+  void put(Entry entry) {
+    slots.set(index(entry.token()), entry);
+  }
+
+  /** Forgets {@code entry} unless its slot already holds another one. */
+  void remove(Entry entry) {
+    slots.compareAndSet(index(entry.token()), entry, null);
+  }
+
+  /** The ceiling on entries: the number of slots. */
+  int capacity() {
+    return slots.length();
+  }
+
+  /** How many slots hold an entry now (a scan; for tests and diagnostics only). */
+  int size() {
+    int used = 0;
+    for (int i = 0; i < slots.length(); i++) {
+      if (slots.get(i) != null) {
+        used++;
+      }
+    }
+    return used;
+  }
+
+  long hits() {
+    return hits.sum();
+  }
+
+  long misses() {
+    return misses.sum();
+  }
+
+  private int index(String token) {
+    // The bearer is a new String per request, so this hashes its text once; the multiply spreads
+    // the bits so tokens differing only in their last characters do not crowd neighbouring slots.
+    // Collisions cost only a miss: the whole token is compared before an entry is used.
+    int h = token.hashCode() * 0x9E3779B9;
+    return (h ^ (h >>> 16)) & mask;
+  }
+}
