@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Issue 11: SIGTERM during a burst of logins. A "load balancer" polls node 1's
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @DisplayName("Issue 11: graceful shutdown of a node under a login burst")
 @ExtendWith(NodeLogsOnFailure.class)
+// Runs alone: it times the drain and the other member's view of the leave.
+@Isolated
 class GracefulShutdownIT {
 
   private static final int CLIENTS = 4;

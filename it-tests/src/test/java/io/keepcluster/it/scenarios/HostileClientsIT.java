@@ -32,10 +32,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Issue 8: idle sockets, slowloris sockets and a login flood against one real node. */
 @DisplayName("Hostile clients")
 @ExtendWith(NodeLogsOnFailure.class)
+// Runs alone: it measures login latency during the attack and a 3 s deadline.
+@Isolated
 class HostileClientsIT {
 
   private static final String TEST = "HostileClientsIT";

@@ -26,9 +26,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Isolated;
 
 @DisplayName("Scenarios 2 and 9: dropping a keyset on one node, then retiring it on another")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Runs alone: it times drops against the 1 s contract.
+@Isolated
 class KeysetDropIT extends ThreeNodeCluster {
 
   private OpensslKeyset older;

@@ -23,12 +23,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Measurements for the release note; skipped with {@code -Dkeepcluster.skipLatency=true}. */
 @DisplayName("Latency: cluster formation and keyset drop to verify/sign")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(NodeLogsOnFailure.class)
+// Runs alone: it measures drop-to-signing latency against the 1 s contract.
+@Isolated
 class LatencyIT {
 
   private static final int DROPS = 20;

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Issue 8, logins: parallel guesses, a management brute force and a timing side channel, each
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @DisplayName("Issue 8: guessing passwords gets no further than the lockout and learns nothing from timing")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Runs alone: its timing test compares login latencies.
+@Isolated
 class LoginAbuseIT extends ThreeNodeCluster {
 
   private static final PasswordHasher HASHER = new PasswordHasher(PasswordHashingParameters.defaults());

@@ -19,9 +19,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Isolated;
 
 @DisplayName("Scenarios 4 and 5: losing a node, and stopping the whole cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Runs alone: it relies on Hazelcast heartbeat timing.
+@Isolated
 class NodeLossIT extends ThreeNodeCluster {
 
   private OpensslKeyset older;

@@ -13,8 +13,11 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 @DisplayName("Scenario 10: a partition heals with every keyset of both sides")
+// Runs alone: it relies on Hazelcast heartbeat timing.
+@Isolated
 class PartitionIT extends ThreeNodeCluster {
 
   @Test

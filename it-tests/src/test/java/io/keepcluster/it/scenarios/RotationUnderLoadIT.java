@@ -25,8 +25,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 @DisplayName("Scenario 3: rotating keys under load")
+// Runs alone: it rotates keys under a request load that must see no failure.
+@Isolated
 class RotationUnderLoadIT extends ThreeNodeCluster {
 
   private static final int THREADS = 4;

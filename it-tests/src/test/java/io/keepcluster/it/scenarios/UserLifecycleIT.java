@@ -28,9 +28,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Isolated;
 
 @DisplayName("Users: onboarding and offboarding reach every node")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Runs alone: it measures a 10,000-user join.
+@Isolated
 class UserLifecycleIT extends ThreeNodeCluster {
 
   /** "Within seconds" on a loaded 2-core machine; logins cost a hash each, so poll gently. */
