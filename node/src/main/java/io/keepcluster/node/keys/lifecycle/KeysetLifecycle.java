@@ -95,6 +95,7 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
   private boolean lastPassTrusted;
   private Optional<Instant> lastPassDeadline = Optional.empty();
   private long lastPassNanos;
+  private List<String> lastPassMembers = List.of();
 
   /**
    * @param trusted false while this node cannot prove the cluster secret: it then touches nothing
@@ -253,6 +254,8 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
     if (dirty.get() || !lastPassSettled || !lastScan.sameFindings(lastPassScan)
         || !memory.persistedAt().isEmpty()
         || trusted.getAsBoolean() != lastPassTrusted
+        // Admission (who proved the secret) may change without a membership event: a few ids.
+        || !store.members().equals(lastPassMembers)
         || System.nanoTime() - lastPassNanos >= FULL_PASS_EVERY.toNanos()) {
       return false;
     }
@@ -300,13 +303,15 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
       });
       Instant now = clock.instant();
       KeysetMemory before = memory;
+      List<String> members = store.members();
       KeysetPlanner.Plan plan = planner.plan(new KeysetPlanner.Observation(scan, records, acks,
-          store.members(), registry.held(), memory, now));
+          members, registry.held(), memory, now));
       Optional<Map<String, String>> current = execute(plan);
       if (current.isPresent()) {
         // Settled: the same inputs would plan nothing again until time reaches the next deadline.
         lastPassSettled = lastPassTrusted && plan.actions().isEmpty() && memory.equals(before);
         lastPassDeadline = planner.nextDeadline(records, now);
+        lastPassMembers = members;
         verifiedBy = plan.verifiedBy();
         signingAt = plan.signingAt();
         plan.nextSigningAt().ifPresent(this::wakeAt);
