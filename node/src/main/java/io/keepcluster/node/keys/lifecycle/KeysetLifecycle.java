@@ -143,15 +143,12 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
     lastScan = scan;
     boolean unchanged = scanArrived && firstScanReported && scan.sameFindings(previous);
     scanArrived = true;
-    if (!unchanged) {
-      dirty.set(true);
-    }
     if (unchanged) {
-      // The scanner answered its last result again (nothing in the folder changed): the periodic
-      // pass sees this scan soon enough, and an idle node with 1,000 keysets does not plan twice
-      // a second for nothing.
+      // The scanner answered its last findings again (nothing in the folder changed): there is
+      // nothing new to plan, and an idle node with 1,000 keysets does not plan for nothing.
       return;
     }
+    dirty.set(true);
     try {
       passNow().get(SCAN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
