@@ -118,7 +118,7 @@ public final class KeepClusterNode {
    * Backstop for events the WatchService misses (drops are picked up by its events within the
    * debounce); an unchanged folder costs one listing with each entry's metadata, no reads.
    */
-  private static final Duration RESCAN_EVERY = Duration.ofSeconds(5);
+  private static final Duration RESCAN_EVERY = Duration.ofSeconds(10);
   /** How long an incomplete keyset may stay incomplete before it is reported. */
   private static final Duration PROBLEM_GRACE = Duration.ofSeconds(2);
   /** How often the TLS files are compared with the certificate served. */

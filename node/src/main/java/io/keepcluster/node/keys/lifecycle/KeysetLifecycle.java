@@ -62,7 +62,7 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
   /** How long a scan waits for its pass before the scan thread moves on. */
   private static final Duration SCAN_WAIT = Duration.ofSeconds(10);
   /** Longest time between two passes that are really run, whatever the skipping logic says. */
-  static final Duration FULL_PASS_EVERY = Duration.ofSeconds(10);
+  static final Duration FULL_PASS_EVERY = Duration.ofSeconds(20);
 
   private final String nodeId;
   private final KeysetStore store;
