@@ -5,7 +5,7 @@ Usage: bench/scripts/keysets-scale.py NODE_JAR KEYSETS_DIR [DROP_DIR]
   KEYSETS_DIR holds N keysets (make them with io.keepcluster.bench.MakeKeysets);
   DROP_DIR holds one keyset with a younger certificate, copied in to time drop -> signer.
 Prints start time (process start to the 'ports' line, and to /health/ready answering 200), JWKS size and
-time, idle RSS and idle CPU over 20 s, and drop -> signing time. The node runs pinned to core 0
+time, idle RSS and idle CPU over 20 s (IDLE_SECONDS to change), and drop -> signing time. The node runs pinned to core 0
 with the launcher defaults (-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m).
 """
 import json, os, re, shutil, subprocess, sys, tempfile, time, urllib.error, urllib.request
@@ -82,7 +82,7 @@ def main():
         times = [get(f"http://127.0.0.1:{api}/.well-known/jwks.json")[1] for _ in range(5)]
         time.sleep(10)
         t0, c0 = time.perf_counter(), cpu_ticks(node.pid)
-        time.sleep(20)
+        time.sleep(int(os.environ.get("IDLE_SECONDS", "20")))
         idle_cpu = (cpu_ticks(node.pid) - c0) / os.sysconf("SC_CLK_TCK") / (time.perf_counter() - t0) * 100
         rss = rss_mib(node.pid)
         result = {"keysets": n, "ports_s": round(ports_s, 2), "start_s": round(start_s, 2), "start_cpu_s": round(start_cpu_s, 2), "jwks_bytes": len(body),

@@ -29,6 +29,7 @@ import io.keepcluster.node.keys.EphemeralKey;
 import io.keepcluster.node.keys.KeyRing;
 import io.keepcluster.node.keys.KeyRingSnapshot;
 import io.keepcluster.node.keys.KeysetRegistry;
+import io.keepcluster.node.keys.KeysetScan;
 import io.keepcluster.node.keys.KeysetScanner;
 import io.keepcluster.node.keys.KeysetWatcher;
 import io.keepcluster.node.management.ManagementAccounts;
@@ -113,8 +114,11 @@ public final class KeepClusterNode {
   static final String PUBLIC_URL_PROBLEM = "publicUrl";
   /** Pause after the last file event before scanning: a keyset is four files. */
   private static final Duration WATCH_DEBOUNCE = Duration.ofMillis(100);
-  /** Backstop for events the WatchService misses. */
-  private static final Duration RESCAN_EVERY = Duration.ofSeconds(1);
+  /**
+   * Backstop for events the WatchService misses (drops are picked up by its events within the
+   * debounce); an unchanged folder costs one listing with each entry's metadata, no reads.
+   */
+  private static final Duration RESCAN_EVERY = Duration.ofSeconds(10);
   /** How long an incomplete keyset may stay incomplete before it is reported. */
   private static final Duration PROBLEM_GRACE = Duration.ofSeconds(2);
   /** How often the TLS files are compared with the certificate served. */
@@ -168,8 +172,15 @@ public final class KeepClusterNode {
     AtomicReference<ProviderSync> providerSync = new AtomicReference<>();
     ConfigRecheck configRecheck = new ConfigRecheck(settings.loader(), config, problems, dominoLogin,
         next -> Optional.ofNullable(providerSync.get()).ifPresent(sync -> sync.configChanged(next)));
+    AtomicReference<KeysetScan> lastRechecked = new AtomicReference<>();
     KeysetWatcher watcher = new KeysetWatcher(new KeysetScanner(config.configDir()),
-        topology.keysetSink().andThen(scan -> configRecheck.run()), WATCH_DEBOUNCE, RESCAN_EVERY,
+        topology.keysetSink().andThen(scan -> {
+          // The scanner answers its previous findings when no entry of the folder changed (name,
+          // size, mtime): then no overlay changed either, and the re-check has nothing to stamp.
+          if (!scan.sameFindings(lastRechecked.getAndSet(scan))) {
+            configRecheck.run();
+          }
+        }), WATCH_DEBOUNCE, RESCAN_EVERY,
         problems, KeysetWatcher.DEFAULT_SCAN_BOUND);
     try {
       watcher.start();

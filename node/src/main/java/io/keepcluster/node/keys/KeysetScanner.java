@@ -71,7 +71,7 @@ public final class KeysetScanner implements FolderScanner {
     String folderStamp = folderStamp();
     if (last != null && folderStamp.equals(lastFolderStamp)) {
       // Nothing in the folder changed since the last look: no file needs reading again.
-      return new KeysetScan(last.loaded(), last.described(), last.problems(), started);
+      return last.again(started);
     }
     Map<String, Keyset> loaded = new HashMap<>();
     Set<String> described = new HashSet<>();

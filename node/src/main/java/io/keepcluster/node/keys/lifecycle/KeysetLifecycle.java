@@ -46,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * Runs the keyset lifecycle of this node, alone or in a cluster: on one thread, each pass reads
  * the store, asks the {@link KeysetPlanner} what to do and does it to the store, the
  * {@link KeysetRegistry} and the folder. Scans, store changes and a periodic tick only trigger a
- * pass; the tick is the backstop for a lost event.
+ * pass; the tick is the backstop for a lost event. A tick is skipped while nothing the planner reads
+ * can have changed (no new scan, no store change, no deadline reached, and the last pass settled
+ * with nothing to do and no problem to report), because planning over 1,000 idle keysets every
+ * second was most of an idle node's CPU; a full pass still runs every {@link #FULL_PASS_EVERY}.
  *
  * <p>A node that is not {@linkplain #KeysetLifecycle trusted} (wrong cluster secret) applies and
  * publishes nothing and says so on {@code /health}.
@@ -58,6 +61,8 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
   private static final int MAX_REPLANS = 3;
   /** How long a scan waits for its pass before the scan thread moves on. */
   private static final Duration SCAN_WAIT = Duration.ofSeconds(10);
+  /** Longest time between two passes that are really run, whatever the skipping logic says. */
+  static final Duration FULL_PASS_EVERY = Duration.ofSeconds(20);
 
   private final String nodeId;
   private final KeysetStore store;
@@ -82,6 +87,15 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
   private KeysetMemory memory = KeysetMemory.EMPTY;
   private volatile boolean scanArrived;
   private volatile boolean firstScanReported;
+  /** Set by anything that may change the next plan; cleared when a pass starts reading. */
+  private final AtomicBoolean dirty = new AtomicBoolean(true);
+  /** What the last pass that ran saw and found (touched on the executor thread only). */
+  private boolean lastPassSettled;
+  private KeysetScan lastPassScan;
+  private boolean lastPassTrusted;
+  private Optional<Instant> lastPassDeadline = Optional.empty();
+  private long lastPassNanos;
+  private List<String> lastPassMembers = List.of();
 
   /**
    * @param trusted false while this node cannot prove the cluster secret: it then touches nothing
@@ -111,9 +125,9 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
     if (!trusted.getAsBoolean()) {
       LOG.error("event=cluster_secret_mismatch node={} action=applying_and_publishing_nothing", nodeId);
     }
-    store.onChange(this::trigger);
+    store.onChange(this::changed);
     passNow().get(60, TimeUnit.SECONDS);
-    executor.scheduleWithFixedDelay(this::passQuietly, periodic.toMillis(), periodic.toMillis(),
+    executor.scheduleWithFixedDelay(this::tick, periodic.toMillis(), periodic.toMillis(),
         TimeUnit.MILLISECONDS);
   }
 
@@ -127,15 +141,14 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
   public void accept(KeysetScan scan) {
     KeysetScan previous = lastScan;
     lastScan = scan;
-    boolean unchanged = scanArrived && firstScanReported && scan.loaded() == previous.loaded()
-        && scan.described() == previous.described() && scan.problems() == previous.problems();
+    boolean unchanged = scanArrived && firstScanReported && scan.sameFindings(previous);
     scanArrived = true;
     if (unchanged) {
-      // The scanner answered its last result again (nothing in the folder changed): the periodic
-      // pass sees this scan soon enough, and an idle node with 1,000 keysets does not plan twice
-      // a second for nothing.
+      // The scanner answered its last findings again (nothing in the folder changed): there is
+      // nothing new to plan, and an idle node with 1,000 keysets does not plan for nothing.
       return;
     }
+    dirty.set(true);
     try {
       passNow().get(SCAN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -164,6 +177,7 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
           return false;
         }
         store.update(revoke.get().revoked());
+        dirty.set(true);
         LOG.warn("event=keyset_revoked kid={} node={}", kid, nodeId);
         passQuietly();
         return true;
@@ -191,6 +205,7 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
           return false;
         }
         store.update(retire.get().retired());
+        dirty.set(true);
         LOG.info("event=keyset_retired_cluster_wide kid={} node={} by=management", kid, nodeId);
         passQuietly();
         return true;
@@ -216,6 +231,34 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
     executor.schedule(this::trigger, delayMillis, TimeUnit.MILLISECONDS);
   }
 
+  /** The store changed (records, acks or members): the next tick must plan. */
+  private void changed() {
+    dirty.set(true);
+    trigger();
+  }
+
+  /** The periodic backstop: plans unless nothing the planner reads can have changed. */
+  private void tick() {
+    if (quiet()) {
+      return;
+    }
+    passQuietly();
+  }
+
+  private boolean quiet() {
+    // A newer scan with the same findings only differs in when it started, which the planner
+    // reads for files this node wrote itself (persistedAt) and nothing else.
+    if (dirty.get() || !lastPassSettled || !lastScan.sameFindings(lastPassScan)
+        || !memory.persistedAt().isEmpty()
+        || trusted.getAsBoolean() != lastPassTrusted
+        // Admission (who proved the secret) may change without a membership event: a few ids.
+        || !store.members().equals(lastPassMembers)
+        || System.nanoTime() - lastPassNanos >= FULL_PASS_EVERY.toNanos()) {
+      return false;
+    }
+    return lastPassDeadline.map(deadline -> clock.instant().isBefore(deadline)).orElse(true);
+  }
+
   private void trigger() {
     if (passQueued.compareAndSet(false, true)) {
       executor.execute(this::passQuietly);
@@ -224,6 +267,9 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
 
   private void passQuietly() {
     passQueued.set(false);
+    dirty.set(false); // a change from now on marks it again
+    lastPassSettled = false;
+    lastPassNanos = System.nanoTime();
     try {
       pass();
     } catch (RuntimeException e) {
@@ -234,6 +280,8 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
 
   private void pass() {
     KeysetScan scan = lastScan;
+    lastPassScan = scan;
+    lastPassTrusted = trusted.getAsBoolean();
     // At start-up nothing is being copied yet: the first scan's problems are reported at once.
     boolean firstScan = scanArrived && !firstScanReported;
     if (!trusted.getAsBoolean()) {
@@ -250,10 +298,17 @@ public final class KeysetLifecycle implements Consumer<KeysetScan>, AutoCloseabl
           acks.put(kid, store.acks(kid));
         }
       });
+      Instant now = clock.instant();
+      KeysetMemory before = memory;
+      List<String> members = store.members();
       KeysetPlanner.Plan plan = planner.plan(new KeysetPlanner.Observation(scan, records, acks,
-          store.members(), registry.held(), memory, clock.instant()));
+          members, registry.held(), memory, now));
       Optional<Map<String, String>> current = execute(plan);
       if (current.isPresent()) {
+        // Settled: the same inputs would plan nothing again until time reaches the next deadline.
+        lastPassSettled = lastPassTrusted && plan.actions().isEmpty() && memory.equals(before);
+        lastPassDeadline = planner.nextDeadline(records, now);
+        lastPassMembers = members;
         verifiedBy = plan.verifiedBy();
         signingAt = plan.signingAt();
         plan.nextSigningAt().ifPresent(this::wakeAt);

@@ -113,6 +113,31 @@ public final class KeysetPlanner {
     return record.publishedAt().plus(rolloverLead);
   }
 
+  /**
+   * The earliest instant after {@code after} at which a plan over these same {@code records} could
+   * differ only because time passed: a keyset's rollover lead or acknowledgement wait ends, or a
+   * retired keyset's tokens have all expired. Empty when no such instant is ahead.
+   */
+  public Optional<Instant> nextDeadline(Map<String, KeysetRecord> records, Instant after) {
+    Instant next = null;
+    for (KeysetRecord record : records.values()) {
+      if (record.status() == KeysetStatus.RETIRING) {
+        next = earlier(next, record.retiredAt().map(at -> at.plus(maxTokenLifetime)).orElse(null), after);
+      } else if (!record.status().tombstone()) {
+        next = earlier(next, signingAt(record), after);
+        next = earlier(next, record.publishedAt().plus(ackTimeout), after);
+      }
+    }
+    return Optional.ofNullable(next);
+  }
+
+  private static Instant earlier(Instant current, Instant candidate, Instant after) {
+    if (candidate == null || !candidate.isAfter(after)) {
+      return current;
+    }
+    return current == null || candidate.isBefore(current) ? candidate : current;
+  }
+
   /** Management "revoke": the tombstone to write, or empty when the cluster has no such live keyset. */
   public Optional<RevokeInStore> revoke(String kid, Map<String, KeysetRecord> records) {
     KeysetRecord record = records.get(kid);
