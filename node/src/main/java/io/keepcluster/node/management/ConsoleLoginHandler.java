@@ -2,6 +2,7 @@ package io.keepcluster.node.management;
 
 import io.keepcluster.node.http.ErrorResponses;
 import io.keepcluster.node.http.JsonBodies;
+import io.keepcluster.node.logging.Audit;
 import io.keepcluster.node.logging.LogSafe;
 import io.keepcluster.node.metrics.NodeMetrics;
 import io.keepcluster.node.users.HashingBusyException;
@@ -24,7 +25,7 @@ final class ConsoleLoginHandler implements Handler<RoutingContext> {
   static final String LOCKED = "Too many failed sign-ins: this account is locked for now."
       + " Try again later.";
 
-  private static final Logger AUDIT = LoggerFactory.getLogger("keepcluster.audit");
+  private static final Logger AUDIT = Audit.LOG;
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleLoginHandler.class);
 
   private final ManagementAccounts accounts;

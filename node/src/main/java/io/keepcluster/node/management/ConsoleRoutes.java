@@ -2,6 +2,7 @@ package io.keepcluster.node.management;
 
 import io.keepcluster.node.http.ErrorResponses;
 import io.keepcluster.node.http.JsonContentType;
+import io.keepcluster.node.logging.Audit;
 import io.keepcluster.node.logging.LogSafe;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.CookieSameSite;
@@ -11,7 +12,6 @@ import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.sstore.LocalSessionStore;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The console: static pages from the jar ({@code console/} on the class path) and its sign-in
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ConsoleRoutes {
 
-  private static final Logger AUDIT = LoggerFactory.getLogger("keepcluster.audit");
+  private static final Logger AUDIT = Audit.LOG;
 
   private ConsoleRoutes() {}
 

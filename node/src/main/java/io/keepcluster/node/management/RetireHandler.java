@@ -1,6 +1,7 @@
 package io.keepcluster.node.management;
 
 import io.keepcluster.node.http.ErrorResponses;
+import io.keepcluster.node.logging.Audit;
 import io.keepcluster.node.logging.LogSafe;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RetireHandler implements Handler<RoutingContext> {
 
-  private static final Logger AUDIT = LoggerFactory.getLogger("keepcluster.audit");
+  private static final Logger AUDIT = Audit.LOG;
   private static final Logger LOG = LoggerFactory.getLogger(RetireHandler.class);
 
   private final Vertx vertx;

@@ -1,8 +1,8 @@
 package io.keepcluster.node.users;
 
+import io.keepcluster.node.logging.Audit;
 import io.keepcluster.node.logging.LogSafe;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * User events for the audit stream (logger {@code keepcluster.audit}, one key=value line per
@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class UserAudit {
 
-  private static final Logger AUDIT = LoggerFactory.getLogger("keepcluster.audit");
+  private static final Logger AUDIT = Audit.LOG;
 
   private final String node;
 
@@ -21,14 +21,6 @@ public final class UserAudit {
   /** {@code event=<event> user=<name> node=<node> via=<origin>} */
   public void log(String event, String username, String origin) {
     AUDIT.info("event={} user={} node={} via={}", event, LogSafe.value(username), LogSafe.value(node), origin);
-  }
-
-  public void login(boolean succeeded, String shownName, String reason) {
-    if (succeeded) {
-      AUDIT.info("event=login_ok user={} node={}", shownName, LogSafe.value(node));
-    } else {
-      AUDIT.info("event=login_failed user={} reason={} node={}", shownName, reason, LogSafe.value(node));
-    }
   }
 
   public void locked(String shownName) {
