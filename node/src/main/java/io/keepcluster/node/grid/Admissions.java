@@ -59,6 +59,7 @@ public final class Admissions implements GridTrust {
   private volatile List<String> trustedNodes;
   private volatile List<Intruder> intruders = List.of();
   private volatile Set<String> reportedIntruders = Set.of();
+  private volatile Instant nextDeadline;
 
   Admissions(SealedMap records, GridMember grid, GridAudit audit, Problems problems, Clock clock,
       Duration grace) {
@@ -96,16 +97,29 @@ public final class Admissions implements GridTrust {
     return intruders;
   }
 
-  /** One look at the members: publish our admission, judge the others. On the grid thread. */
+  /**
+   * When the next pass must run even if no event comes: a new member's grace ends, this node's
+   * admission is due for renewal, or another member's admission expires (it stopped renewing).
+   * Empty while the member is lost (the rejoin brings a pass).
+   */
+  Optional<Instant> nextDeadline() {
+    return Optional.ofNullable(nextDeadline);
+  }
+
+  /**
+   * One look at the members: judge the others, then publish our admission (with the verdict just
+   * reached, so a member that is still deciding can follow it at once). On the grid thread.
+   */
   void pass() {
     Optional<HazelcastInstance> running = grid.running();
     if (running.isEmpty()) {
       trustedNodes = List.of(grid.nodeId());
+      nextDeadline = null;
       return;
     }
     Member local = running.get().getCluster().getLocalMember();
-    publishOwn(local);
     Instant now = clock.instant();
+    Instant deadline = null;
     Set<Member> members = running.get().getCluster().getMembers();
     firstSeen.keySet().retainAll(members.stream().map(Member::getUuid).collect(Collectors.toSet()));
 
@@ -127,6 +141,8 @@ public final class Admissions implements GridTrust {
       Optional<String> provenNode = admission.map(value -> value.getString("node"));
       if (provenNode.isPresent() && claimedBy.putIfAbsent(provenNode.get(), member.getUuid()) == null) {
         admitted.add(member.getUuid());
+        deadline = earliest(deadline, records.record(member.getUuid().toString()).flatMap(GridValue::expires)
+            .orElse(null));
         vouched |= admission.get().getBoolean(CONFIRMED, false);
         trusted.add(provenNode.get());
       } else if (provenNode.isPresent()) {
@@ -134,6 +150,7 @@ public final class Admissions implements GridTrust {
             "claims node id " + claimed + ", which another member already proved"));
       } else if (now.isBefore(seen.plus(grace))) {
         pending++;
+        deadline = earliest(deadline, seen.plus(grace));
       } else {
         found.add(new Intruder(address(member), claimed == null ? "-" : claimed,
             "no valid admission record: it does not hold KEEP_CLUSTER_SECRET"));
@@ -142,24 +159,34 @@ public final class Admissions implements GridTrust {
     admittedNow.retainAll(admitted);
     admittedNow.addAll(admitted);
     judgeSelf(members.size() - 1, admitted.size(), vouched, found.size(), pending);
+    Instant renewal = publishOwn(local);
+    nextDeadline = earliest(deadline, renewal);
     trustedNodes = List.copyOf(trusted);
     intruders = confirmed ? List.copyOf(found) : List.of();
     report(found);
     audit.retainMembers(members.stream().map(Admissions::address).collect(Collectors.toSet()));
   }
 
-  private void publishOwn(Member local) {
+  /** Writes this node's admission when it is missing, half expired or behind the verdict; answers when to renew it. */
+  private Instant publishOwn(Member local) {
     String key = local.getUuid().toString();
     Optional<GridValue> mine = records.record(key);
     Instant now = clock.instant();
-    boolean fresh = mine.flatMap(GridValue::expires).map(at -> at.isAfter(now.plus(VALIDITY.dividedBy(2))))
-        .orElse(false);
+    Optional<Instant> expires = mine.flatMap(GridValue::expires);
+    boolean fresh = expires.map(at -> at.isAfter(now.plus(VALIDITY.dividedBy(2)))).orElse(false);
     boolean current = mine.map(value -> value.value().getBoolean(CONFIRMED, false) == confirmed()).orElse(false);
     if (!fresh || !current) {
       // The confirmed flag lets a member that is still deciding follow this one (SecretVerdict).
+      Instant until = now.plus(VALIDITY);
       records.put(key, new JsonObject().put("node", grid.nodeId()).put("address", address(local))
-              .put(CONFIRMED, confirmed()), Optional.of(now.plus(VALIDITY)));
+              .put(CONFIRMED, confirmed()), Optional.of(until));
+      return until.minus(VALIDITY.dividedBy(2));
     }
+    return expires.get().minus(VALIDITY.dividedBy(2));
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a == null ? b : b == null || a.isBefore(b) ? a : b;
   }
 
   private void judgeSelf(int others, int admitted, boolean vouched, int refused, int pending) {

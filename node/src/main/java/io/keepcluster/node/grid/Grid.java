@@ -8,6 +8,7 @@ import io.keepcluster.node.status.Problems;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import com.hazelcast.cluster.MembershipEvent;
@@ -33,15 +36,24 @@ public final class Grid implements ClusterView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Grid.class);
   /** How long a new member may take to publish its admission before it counts as an intruder. */
   private static final Duration ADMISSION_GRACE = Duration.ofSeconds(5);
-  private static final Duration UPKEEP_EVERY = Duration.ofMillis(500);
+  /**
+   * The admission pass follows events (an admission record changed, a member joined or left, a
+   * join, rejoin or merge) and its own deadlines (a new member's grace ends, this node's record is
+   * due for renewal, another member's record expires); this is only the backstop for a missed
+   * event. Every 500 ms, as before, it was the part of an idle node's CPU that grew with the
+   * cluster: each pass read the admission map, one record per member, from the grid.
+   */
+  static final Duration ADMISSION_BACKSTOP = Duration.ofSeconds(5);
+  /** Events that arrive together (a member joining writes and repairs several) make one pass. */
+  private static final Duration PASS_DEBOUNCE = Duration.ofMillis(50);
   /** The {@code /health} problem key while the embedded member is lost. */
   static final String GRID_PROBLEM = "cluster grid";
   /**
-   * How often every record map is read whole. Entry events are the primary path (a forged,
-   * replayed or removed entry is repaired as its event arrives); this pass is the backstop for
-   * what no event reports, and also runs at once on every join, rejoin, merge and membership
-   * change (a backup promoted after a member left is read then). Reading every map whole each
-   * {@link #UPKEEP_EVERY} cost an idle cluster CPU in proportion to its records.
+   * How often every record map, the admission map included, is read whole. Entry events are the
+   * primary path (a forged, replayed or removed entry is repaired as its event arrives); this pass
+   * is the backstop for what no event reports, and also runs at once on every join, rejoin, merge
+   * and membership change (a backup promoted after a member left is read then). Reading every map
+   * whole each 500 ms cost an idle cluster CPU in proportion to its records and members.
    */
   static final Duration RECONCILE_EVERY = Duration.ofSeconds(15);
 
@@ -53,7 +65,11 @@ public final class Grid implements ClusterView, AutoCloseable {
   private final List<SealedMap> maps = new CopyOnWriteArrayList<>();
   private final SealedMap admissionRecords;
   private final AtomicBoolean reconcileAll = new AtomicBoolean(true);
+  private final AtomicBoolean passQueued = new AtomicBoolean();
   private long lastFullReconcile = System.nanoTime();
+  /** The next deadline pass, on the maintenance thread only. */
+  private ScheduledFuture<?> deadlinePass;
+  private Instant deadlineAt;
 
   private Grid(GridMember member, RecordSeal seal, GridAudit audit, Problems problems, Clock clock) {
     this.member = member;
@@ -65,6 +81,7 @@ public final class Grid implements ClusterView, AutoCloseable {
     maps.add(admissionRecords);
     this.admissionRecords = admissionRecords;
     this.admissions = new Admissions(admissionRecords, member, audit, problems, clock, ADMISSION_GRACE);
+    admissionRecords.onChange(this::passSoon);
   }
 
   /** Joins the cluster (blocking) and starts the upkeep; {@code key} is the 32-byte grid key. */
@@ -92,7 +109,7 @@ public final class Grid implements ClusterView, AutoCloseable {
             + reason + "); it rejoins by itself. Until then this node serves logins and tokens from"
             + " its own copy, exchanges no cluster state and is not ready"),
         () -> problems.clear(GRID_PROBLEM)));
-    member.maintenance().scheduleWithFixedDelay(grid::upkeep, 0, UPKEEP_EVERY.toMillis(),
+    member.maintenance().scheduleWithFixedDelay(grid::upkeep, 0, ADMISSION_BACKSTOP.toMillis(),
         TimeUnit.MILLISECONDS);
     return grid;
   }
@@ -140,26 +157,74 @@ public final class Grid implements ClusterView, AutoCloseable {
     member.maintenance().execute(this::upkeep);
   }
 
+  /**
+   * An admission pass shortly, on the maintenance thread (any thread may call it; calls while one
+   * is queued add nothing).
+   */
+  private void passSoon() {
+    if (passQueued.compareAndSet(false, true)) {
+      try {
+        member.maintenance().schedule(() -> {
+          passQueued.set(false);
+          admissionPass();
+        }, PASS_DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        passQueued.set(false); // closing
+      }
+    }
+  }
+
+  /** The backstop: an admission pass, and every map read whole when due (or asked for). */
   private void upkeep() {
+    long now = System.nanoTime();
+    boolean full = reconcileAll.getAndSet(false) || now - lastFullReconcile >= RECONCILE_EVERY.toNanos();
     try {
-      admissions.pass();
-      // The admission records are few (one per member) and decide who is trusted: read every time.
-      admissionRecords.reconcile();
-      long now = System.nanoTime();
-      if (reconcileAll.getAndSet(false) || now - lastFullReconcile >= RECONCILE_EVERY.toNanos()) {
+      if (full) {
         lastFullReconcile = now;
-        for (SealedMap map : maps) {
-          if (map != admissionRecords) {
-            map.reconcile();
-          }
-        }
+        // Admissions first, so the pass judges the members on the records just read.
+        admissionRecords.reconcile();
       } else {
-        maps.forEach(SealedMap::purgeExpired);
+        admissionRecords.purgeExpired();
       }
     } catch (RuntimeException e) {
       // Hazelcast throws while a member merges or shuts down; the next pass tries again.
       LOG.debug("event=grid_upkeep_failed node={} reason=\"{}\"", member.nodeId(), e.toString());
     }
+    admissionPass();
+    if (full) {
+      try {
+        for (SealedMap map : maps) {
+          if (map != admissionRecords) {
+            map.reconcile();
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("event=grid_upkeep_failed node={} reason=\"{}\"", member.nodeId(), e.toString());
+      }
+    }
+  }
+
+  /** Publishes this node's admission, judges the members, and sets a pass at the next deadline. */
+  private void admissionPass() {
+    try {
+      admissions.pass();
+      admissions.nextDeadline().ifPresent(this::passAt);
+    } catch (RuntimeException e) {
+      LOG.debug("event=grid_upkeep_failed node={} reason=\"{}\"", member.nodeId(), e.toString());
+    }
+  }
+
+  /** A pass at {@code at}, unless one is already set for then or earlier. Maintenance thread only. */
+  private void passAt(Instant at) {
+    if (deadlinePass != null && !deadlinePass.isDone() && !deadlineAt.isAfter(at)) {
+      return;
+    }
+    if (deadlinePass != null) {
+      deadlinePass.cancel(false);
+    }
+    long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis()) + 1;
+    deadlineAt = at;
+    deadlinePass = member.maintenance().schedule(this::admissionPass, delay, TimeUnit.MILLISECONDS);
   }
 
   @Override

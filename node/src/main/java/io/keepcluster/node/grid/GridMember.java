@@ -101,6 +101,10 @@ public final class GridMember implements AutoCloseable {
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     config.setProperty("hazelcast.partition.count", "31");
+    // Hazelcast's own metrics (collected every 5 s for Management Center, which is never attached)
+    // and its health monitor (a check every 20 s): nothing reads them, an idle node pays for them.
+    config.getMetricsConfig().setEnabled(false);
+    config.setProperty("hazelcast.health.monitoring.level", "OFF");
     config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeId);
     String version = GridMember.class.getPackage().getImplementationVersion();
     config.getMemberAttributeConfig().setAttribute(VERSION_ATTRIBUTE, version == null ? "dev" : version);

@@ -30,7 +30,7 @@ class GridMemberConfigTest {
   }
 
   @Test
-  @DisplayName("TCP-IP join with the configured members; multicast, auto-detection and phone-home off")
+  @DisplayName("TCP-IP join with the configured members; multicast, auto-detection, phone-home, Hazelcast's metrics and health monitor off")
   void tcpIpOnly() {
     Config config = config(false);
     JoinConfig join = config.getAdvancedNetworkConfig().getJoin();
@@ -41,6 +41,8 @@ class GridMemberConfigTest {
     assertFalse(join.getAutoDetectionConfig().isEnabled());
     assertFalse(join.getKubernetesConfig().isEnabled());
     assertEquals("false", config.getProperty("hazelcast.phone.home.enabled"));
+    assertFalse(config.getMetricsConfig().isEnabled(), "Hazelcast's own metrics collection");
+    assertEquals("OFF", config.getProperty("hazelcast.health.monitoring.level"));
   }
 
   @Test

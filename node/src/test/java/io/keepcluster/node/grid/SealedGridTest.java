@@ -153,6 +153,34 @@ class SealedGridTest {
     assertTrue(usersB.get("erin").isEmpty());
   }
 
+  @Test
+  @DisplayName("admission records removed or overwritten by a member without the key are put back, and both nodes stay trusted and ready")
+  void admissionRecordsAreRepaired() {
+    IMap<String, String> admissions = rogue.getMap(Admissions.MAP);
+    await().atMost(SOON).until(() -> admissions.size() >= 2);
+    java.util.Map<String, String> real = new java.util.HashMap<>(admissions);
+
+    admissions.clear();
+    real.keySet().forEach(k -> admissions.put(k, new JsonObject().put("node", "nodeA").encode()));
+
+    await("the real admission records are back").atMost(SOON)
+        .until(() -> real.keySet().stream().allMatch(k -> real.get(k).equals(admissions.get(k))));
+    assertEquals(List.of("nodeA", "nodeB"), a.members());
+    assertEquals(List.of("nodeA", "nodeB"), b.members());
+    assertTrue(a.ready() && b.ready(), "both nodes ready");
+  }
+
+  @Test
+  @DisplayName("with nothing to wait for, the next admission pass is set for the renewal of the node's own record, not sooner")
+  void nextAdmissionPassIsTheRenewal() {
+    await().atMost(SOON).until(() -> a.intruders().size() == 1); // the rogue is past its grace
+    Admissions admissions = (Admissions) a.trust();
+    java.time.Instant now = java.time.Instant.now();
+    java.time.Instant next = admissions.nextDeadline().orElseThrow();
+    assertTrue(next.isAfter(now.plusSeconds(60)), "next pass " + next + " is sooner than a minute after " + now);
+    assertTrue(!next.isAfter(now.plus(Duration.ofMinutes(5))), "next pass " + next + " is after the renewal");
+  }
+
   private IMap<String, String> rogueMap() {
     return rogue.getMap("keepcluster.test-users");
   }
