@@ -11,6 +11,9 @@ ratio the node counted is printed). "unauth" is the same node's /.well-known/ope
 """
 import json, os, re, shutil, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import results  # noqa: E402  (appends each row to bench/results/http-throughput.csv for the graphs)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NODE = os.environ.get("NODE_JAR", os.path.join(ROOT, "node/target/keepcluster-node.jar"))
 BENCH = os.path.join(ROOT, "bench/target/keepcluster-bench.jar")
@@ -148,6 +151,12 @@ def main():
     print("| --- | --- | ---: | --- | --- |")
     for name, alg, rps, runs, note in rows:
         print(f"| {name} | {alg} | {rps:,.0f} | {' / '.join(f'{r:,.0f}' for r in runs)} | {note} |")
+    run_alg = "-"  # the unauthenticated row belongs to the node of the algorithm measured around it
+    for name, alg, rps, runs, note in rows:
+        run_alg = alg if alg != "-" else run_alg
+        case = next(c for c in ("hello", "stock", "unauthenticated", "reused", "fresh") if c in name)
+        results.record("http-throughput", {"case": case, "alg": "-" if case == "hello" else run_alg,
+                                           "target": name, "rps": round(rps), "runs": "/".join(f"{r:.0f}" for r in runs)})
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ with the launcher defaults (-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemor
 """
 import json, os, re, shutil, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import results  # noqa: E402  (appends each run to bench/results/keysets-scale.csv for the graphs)
+
 EXTRA = os.environ.get("EXTRA_JAVA_OPTS", "").split()
 JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m").split()
 
@@ -106,6 +109,7 @@ def main():
         doc = json.loads(get(f"http://127.0.0.1:{health}/health", any_status=True)[0])
         result["status"] = doc.get("status")
         print(json.dumps(result), flush=True)
+        results.record("keysets-scale", result)
         if os.environ.get("HOLD_SECONDS"):
             time.sleep(int(os.environ["HOLD_SECONDS"]))
     finally:
