@@ -5,7 +5,7 @@ Usage: bench/scripts/cluster-scale.py [SIZES...]        (default: 1 3 5)
   env: NODE_JAR, BENCH_JAR (defaults: the built jars of this checkout), IDLE_SECONDS (60),
        SETTLE_SECONDS (30), DROPS (3), PROFILE_NODE=I with PROFILE_DIR=DIR: record JFR
        (settings=profile, started with jcmd) on node I during the idle window, to DIR/nodesN-nodeI.jfr
-       (that node's idle CPU then includes the recorder's own cost).
+       (that node's idle CPU then includes the recorder's own cost); LOGS_DIR=DIR keeps each node's log.
 For each size: prepares a cluster folder (cluster secret, and the cluster keyset 'local-cluster' in
 node 1's folder, as `deploy/local-cluster.sh start` would create it; and DROPS EC keysets to drop
 later, each younger than the last; none of this is timed), then starts the nodes with
@@ -267,6 +267,12 @@ def run(nodes):
         if starter is not None and starter.poll() is None:
             starter.kill()
         subprocess.run([SCRIPT, "stop"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if os.environ.get("LOGS_DIR"):
+            for i in range(1, nodes + 1):
+                log = os.path.join(cluster, f"node{i}", "node.log")
+                if os.path.exists(log):
+                    os.makedirs(os.environ["LOGS_DIR"], exist_ok=True)
+                    shutil.copy(log, os.path.join(os.environ["LOGS_DIR"], f"nodes{nodes}-node{i}.log"))
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -44,6 +44,8 @@ public final class Grid implements ClusterView, AutoCloseable {
    * cluster: each pass read the admission map, one record per member, from the grid.
    */
   static final Duration ADMISSION_BACKSTOP = Duration.ofSeconds(5);
+  /** How long creating a map may wait for its first whole read before leaving it to the backstop. */
+  private static final Duration FIRST_READ_WAIT = Duration.ofSeconds(10);
   /** Events that arrive together (a member joining writes and repairs several) make one pass. */
   private static final Duration PASS_DEBOUNCE = Duration.ofMillis(50);
   /** The {@code /health} problem key while the embedded member is lost. */
@@ -119,7 +121,26 @@ public final class Grid implements ClusterView, AutoCloseable {
     SealedMap map = new SealedMap(name, type, member.nodeId(), seal, member, audit, clock, true);
     map.trust(admissions);
     maps.add(map);
+    readWhole(map);
     return map;
+  }
+
+  /**
+   * Reads a new map whole before anyone uses it (blocking, at most {@link #FIRST_READ_WAIT}): its
+   * events only report later changes, so without this a node that joined a running cluster would
+   * miss the records already there (keysets, logouts, lockouts) until the next full read.
+   */
+  private void readWhole(SealedMap map) {
+    try {
+      member.maintenance().submit(map::reconcile).get(FIRST_READ_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reconcileAll.set(true);
+    } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+      // The grid is busy or lost: the next backstop pass reads every map whole.
+      reconcileAll.set(true);
+      LOG.debug("event=grid_first_read_deferred map={} reason=\"{}\"", map.name(), e.toString());
+    }
   }
 
   public GridMember member() {

@@ -154,6 +154,18 @@ class SealedGridTest {
   }
 
   @Test
+  @DisplayName("a map a node opens after the records were written holds them at once, without waiting for an event or the backstop read")
+  void mapOpenedLateHoldsExistingRecords() {
+    SealedMap logoutsA = a.map("keepcluster.test-late", "logout");
+    logoutsA.put("jti-1", new JsonObject().put("until", 42));
+    await().atMost(SOON).until(() -> rogue.getMap("keepcluster.test-late").containsKey("jti-1"));
+
+    SealedMap logoutsB = b.map("keepcluster.test-late", "logout");
+
+    assertEquals(42, logoutsB.get("jti-1").orElseThrow().getInteger("until"));
+  }
+
+  @Test
   @DisplayName("admission records removed or overwritten by a member without the key are put back, and both nodes stay trusted and ready")
   void admissionRecordsAreRepaired() {
     IMap<String, String> admissions = rogue.getMap(Admissions.MAP);
