@@ -257,6 +257,8 @@ def run(nodes):
             "drop_to_signing_p50_s": round(statistics.median(to_sign), 3) if to_sign else "",
             "drop_to_signing_max_s": round(max(to_sign), 3) if to_sign else "",
             "profiled_node": profile_node if profile_file else "",
+            # The commit column is the checkout's; a jar from elsewhere (a "before" build) is named here.
+            "node_jar": "checkout" if NODE_JAR == os.path.join(ROOT, "node/target/keepcluster-node.jar") else NODE_JAR,
         }
         print(json.dumps(dict(row, loadavg_start=load_start, loadavg_end=load_end)), flush=True)
         if os.environ.get("RESULTS_DIR", "") != "-":

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
@@ -89,27 +90,46 @@ public final class Graphs {
         footer(csv, rows.values())));
   }
 
-  /** Formation time, idle CPU and RSS per node against the number of nodes on this machine. */
+  /**
+   * Formation time, idle CPU and RSS per node against the number of nodes on this machine. Rows
+   * whose {@code node_jar} starts with "before" (a run of an older build) are drawn beside the
+   * newest ones where they exist.
+   */
   static Optional<Figure> cluster(Path csv) throws IOException {
     Optional<ResultsTable> read = ResultsTable.read(csv);
     if (read.isEmpty()) {
       return Optional.empty();
     }
     ResultsTable table = read.get();
-    Map<String, Map<String, String>> rows = sorted(table.latestBy(row -> row.get("nodes")));
+    Predicate<Map<String, String>> before = row -> row.getOrDefault("node_jar", "").startsWith("before");
+    Map<String, Map<String, String>> rows = sorted(table.latestBy(row -> row.get("nodes"), before.negate()));
+    Map<String, Map<String, String>> old = sorted(table.latestBy(row -> row.get("nodes"), before));
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
     List<String> x = new ArrayList<>(rows.keySet());
+    boolean compare = old.keySet().equals(rows.keySet());
+    Map<String, List<Double>> formation = new LinkedHashMap<>();
     Map<String, List<Double>> cpu = new LinkedHashMap<>();
-    cpu.put("mean", values(table, rows, "idle_cpu_pct_mean"));
-    cpu.put("max", values(table, rows, "idle_cpu_pct_max"));
+    if (compare) {
+      formation.put("before", values(table, old, "formation_s"));
+      cpu.put("before (mean)", values(table, old, "idle_cpu_pct_mean"));
+    }
+    formation.put(compare ? "now" : "formation", values(table, rows, "formation_s"));
+    cpu.put("now (mean)", values(table, rows, "idle_cpu_pct_mean"));
+    cpu.put("now (max)", values(table, rows, "idle_cpu_pct_max"));
     Map<String, List<Double>> rss = new LinkedHashMap<>();
     rss.put("mean", values(table, rows, "idle_rss_mib_mean"));
     rss.put("max", values(table, rows, "idle_rss_mib_max"));
+    List<Map<String, String>> shown = new ArrayList<>(rows.values());
+    if (compare) {
+      shown.addAll(old.values());
+    }
     return Optional.of(new Figure(List.of(
-        panel("Formation: start to all signing (s)", "nodes", x,
-            Map.of("formation", values(table, rows, "formation_s")), Double.NaN, null),
+        panel("Formation: start to all signing (s)", "nodes", x, formation, Double.NaN, null),
         panel("Idle CPU per node (% of a core)", "nodes", x, cpu, 1, "goal < 1 %"),
         panel("Idle RSS per node (MiB)", "nodes", x, rss, Double.NaN, null)),
-        footer(csv, rows.values())));
+        footer(csv, shown)));
   }
 
   /** Requests per second of each target, one panel per algorithm. */
@@ -153,7 +173,9 @@ public final class Graphs {
         .xAxisTitle(xTitle).build();
     CategoryStyler styler = chart.getStyler();
     styler.setLegendVisible(series.size() > 1);
-    styler.setLegendPosition(Styler.LegendPosition.InsideNW);
+    styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+    styler.setLegendLayout(Styler.LegendLayout.Horizontal);
+    styler.setLegendBorderColor(Color.WHITE);
     styler.setChartBackgroundColor(Color.WHITE);
     styler.setPlotGridVerticalLinesVisible(false);
     styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
@@ -178,7 +200,7 @@ public final class Graphs {
       styler.setAnnotationLineColor(new Color(200, 30, 30));
       styler.setAnnotationLineStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
           new float[] {6, 4}, 0));
-      chart.addAnnotation(new AnnotationText(goalLabel, PANEL_WIDTH - 70, PANEL_HEIGHT - 62, true));
+      chart.addAnnotation(new AnnotationText(goalLabel, 115, PANEL_HEIGHT - 45, true));
       styler.setAnnotationTextFontColor(new Color(200, 30, 30));
     } else {
       styler.setYAxisMax(top * 1.15);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One bench/results/NAME.csv as the scripts write it (bench/scripts/results.py, Python's csv
@@ -53,9 +54,17 @@ final class ResultsTable {
 
   /** The newest row of each case, {@code key} naming the case, in the order cases first appear. */
   Map<String, Map<String, String>> latestBy(Function<Map<String, String>, String> key) {
+    return latestBy(key, row -> true);
+  }
+
+  /** The same, among the rows {@code which} accepts. */
+  Map<String, Map<String, String>> latestBy(Function<Map<String, String>, String> key,
+      Predicate<Map<String, String>> which) {
     Map<String, Map<String, String>> latest = new LinkedHashMap<>();
     for (Map<String, String> row : rows) {
-      latest.put(key.apply(row), row);
+      if (which.test(row)) {
+        latest.put(key.apply(row), row);
+      }
     }
     return latest;
   }
