@@ -61,8 +61,10 @@ def run(jar, n, hashed):
         result["login_after_api_change_ms"] = [ms(s) for s in after_api]
         after_cli = []
         for i in range(3):
-            subprocess.run(["java", *JAVA_OPTS, "-jar", jar, "user", "disable" if i % 2 == 0 else "enable",
-                            username(1 % n), "--config-dir", conf], check=True, capture_output=True)
+            cli = subprocess.run(["java", *JAVA_OPTS, "-jar", jar, "user", "disable" if i % 2 == 0 else "enable",
+                                  username(1 % n), "--config-dir", conf], capture_output=True, text=True)
+            if cli.returncode != 0:
+                raise SystemExit(f"user CLI exit {cli.returncode}: {cli.stdout.strip()} {cli.stderr.strip()[:600]}")
             status, seconds = login(api, last)
             after_cli.append(seconds)
         result["login_after_cli_change_ms"] = [ms(s) for s in after_cli]
