@@ -17,7 +17,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +53,8 @@ public final class SealedMap {
   private static final Logger LOG = LoggerFactory.getLogger(SealedMap.class);
   /** Grid entries outlive their record a little, so a node with a slower clock does not repair them. */
   private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(5);
+  /** Entries read per request by {@link #reconcile()}. */
+  private static final int RECONCILE_CHUNK = 1000;
 
   private record Held(GridValue value, String envelope) {}
 
@@ -216,19 +221,29 @@ public final class SealedMap {
       return;
     }
     IMap<String, String> map = map(instance.get());
-    Map<String, String> inGrid = new HashMap<>(map);
-    inGrid.forEach((key, envelope) -> {
-      Held h = held.get(key);
-      if (h == null || !h.envelope().equals(envelope)) {
-        accept(key, envelope, null);
-      }
-    });
+    // In chunks: a copy of a map of 100,000 users (~60 MB of envelopes) at once does not fit the
+    // launcher's heap beside this node's own copy. Only the keys are held for the whole pass.
+    List<String> keys = new ArrayList<>(map.keySet());
+    Set<String> matching = new HashSet<>();
+    for (int from = 0; from < keys.size(); from += RECONCILE_CHUNK) {
+      Set<String> chunk = new HashSet<>(keys.subList(from, Math.min(keys.size(), from + RECONCILE_CHUNK)));
+      map.getAll(chunk).forEach((key, envelope) -> {
+        Held h = held.get(key);
+        if (h == null || !h.envelope().equals(envelope)) {
+          accept(key, envelope, null);
+        }
+        Held after = held.get(key);
+        if (after != null && after.envelope().equals(envelope)) {
+          matching.add(key);
+        }
+      });
+    }
     if (!writable()) {
       return;
     }
     Instant now = clock.instant();
     held.forEach((key, h) -> {
-      if (!h.value().expiredAt(now) && !h.envelope().equals(inGrid.get(key))) {
+      if (!h.value().expiredAt(now) && !matching.contains(key)) {
         repair(map, key, h);
       }
     });
