@@ -13,7 +13,7 @@ to a login of the last user answering 200, the node's CPU seconds until then, it
 over IDLE_SECONDS (default 20) and whether its log reports an OutOfMemoryError; plus node 1's
 start and the load average. Stops every node it started and removes the folder (KEEP_WORK=1 keeps it).
 """
-import json, os, shutil, socket, subprocess, sys, tempfile, time
+import json, os, re, shutil, socket, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from userbench import (JAVA_OPTS, PASSWORD, cpu_s, loadavg, login, ms, ready, rss_mib, seed_hash, stop, username,
@@ -90,6 +90,17 @@ class Cluster:
                 node.wait()
 
 
+def live_heap_mib(pid):
+    """Heap in use right after a full GC (jcmd GC.run, then GC.heap_info), or None if jcmd cannot attach."""
+    try:
+        subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, timeout=60, check=True)
+        info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60).stdout
+        used = sum(int(k) for k in re.findall(r"used (\d+)K", info.split("Metaspace")[0]))
+        return round(used / 1024)
+    except Exception:
+        return None
+
+
 def join(cluster, i, core, last, extra=()):
     """Starts node i on an empty folder; times ready and the first login of the last user."""
     result = {"node": i, "loadavg_start": loadavg()}
@@ -143,10 +154,12 @@ def main():
         t0, c = time.perf_counter(), {i: cpu_s(p.pid) for i, p in cluster.nodes.items()}
         time.sleep(int(os.environ.get("IDLE_SECONDS", "20")))
         wall = time.perf_counter() - t0
+        idle = {i: round((cpu_s(p.pid) - c[i]) / wall * 100, 2) for i, p in cluster.nodes.items()}
         for i, p in cluster.nodes.items():
-            summary[f"node{i}_idle_cpu_pct"] = round((cpu_s(p.pid) - c[i]) / wall * 100, 2)
+            summary[f"node{i}_idle_cpu_pct"] = idle[i]
             summary[f"node{i}_rss_mib"] = round(rss_mib(p.pid))
             summary[f"node{i}_oom"] = "OutOfMemoryError" in cluster.log(i)
+            summary[f"node{i}_heap_live_mib"] = live_heap_mib(p.pid)
         summary["joins"] = [second, third]
         summary["loadavg_end"] = loadavg()
         print(json.dumps(summary), flush=True)
