@@ -66,7 +66,7 @@ class Cluster:
                    KEEP_NODE_ID=f"node{i}", KEEP_CLUSTER_NAME="bench", KEEP_CLUSTER_INTERFACE="127.0.0.1",
                    KEEP_CLUSTER_PORT=str(self.port(i, 15)), KEEP_CLUSTER_MEMBERS=members,
                    KEEP_CLUSTER_SECRET=self.secret, KEEP_ADMIN_PASSWORD="bench-admin-pw",
-                   KEEP_MANAGEMENT_PASSWORD="bench-mgmt-pw")
+                   KEEP_MANAGEMENT_PASSWORD="bench-mgmt-pw", KEEP_PUBLIC_URL=f"http://127.0.0.1:{self.port(1, 0)}")
         env.pop("MANAGEMENTPORT", None)
         os.makedirs(os.path.dirname(self.conf(i)), exist_ok=True)
         log = open(os.path.join(self.work, f"node{i}", "node.log"), "w")
