@@ -109,7 +109,8 @@ def join(cluster, i, core, last, extra=()):
     api, health = cluster.port(i, 0), cluster.port(i, 6)
     while not ready(health):
         if node.poll() is not None or time.perf_counter() - started > 300:
-            raise SystemExit(f"node{i} never ready (exit {node.poll()}): " + cluster.log(i)[-2000:])
+            summary_oom = "OutOfMemoryError" in cluster.log(i)
+            raise SystemExit(f"node{i} never ready (OutOfMemoryError in its log: {summary_oom}) (exit {node.poll()}): " + cluster.log(i)[-2000:])
         time.sleep(0.05)
     result["ready_s"] = round(time.perf_counter() - started, 2)
     result["ready_cpu_s"] = round(cpu_s(node.pid), 2)
@@ -141,13 +142,14 @@ def main():
         hashed = seed_hash(jar)
         write_users(cluster.conf(1), n, hashed)
         started = time.perf_counter()
+        summary = {"users": n, "java_opts": " ".join(JAVA_OPTS)}
         node1 = cluster.launch(1, 1)
         while not ready(cluster.port(1, 6)):
             if node1.poll() is not None or time.perf_counter() - started > 300:
                 raise SystemExit(f"node1 never ready: " + cluster.log(1)[-2000:])
             time.sleep(0.05)
-        summary = {"users": n, "node1_ready_s": round(time.perf_counter() - started, 2),
-                   "node1_ready_cpu_s": round(cpu_s(node1.pid), 2)}
+        summary["node1_ready_s"] = round(time.perf_counter() - started, 2)
+        summary["node1_ready_cpu_s"] = round(cpu_s(node1.pid), 2)
         node2, second = join(cluster, 2, 1, last)
         node3, third = join(cluster, 3, 0, last, join_extra)
         time.sleep(5)
@@ -160,6 +162,13 @@ def main():
             summary[f"node{i}_rss_mib"] = round(rss_mib(p.pid))
             summary[f"node{i}_oom"] = "OutOfMemoryError" in cluster.log(i)
             summary[f"node{i}_heap_live_mib"] = live_heap_mib(p.pid)
+        if os.environ.get("HISTOGRAM_DIR"):
+            # Where the heap goes, per class, on every node (after the full GC above).
+            for i, p in cluster.nodes.items():
+                histogram = subprocess.run(["jcmd", str(p.pid), "GC.class_histogram"], capture_output=True,
+                                           text=True, timeout=120).stdout
+                with open(os.path.join(os.environ["HISTOGRAM_DIR"], f"node{i}.histo"), "w") as f:
+                    f.write(histogram)
         summary["joins"] = [second, third]
         summary["loadavg_end"] = loadavg()
         print(json.dumps(summary), flush=True)
