@@ -53,7 +53,6 @@ public final class Grid implements ClusterView, AutoCloseable {
   private final List<SealedMap> maps = new CopyOnWriteArrayList<>();
   private final SealedMap admissionRecords;
   private final AtomicBoolean reconcileAll = new AtomicBoolean(true);
-  private long lastFullReconcile = System.nanoTime();
 
   private Grid(GridMember member, RecordSeal seal, GridAudit audit, Problems problems, Clock clock) {
     this.member = member;
@@ -145,16 +144,12 @@ public final class Grid implements ClusterView, AutoCloseable {
       admissions.pass();
       // The admission records are few (one per member) and decide who is trusted: read every time.
       admissionRecords.reconcile();
-      long now = System.nanoTime();
-      if (reconcileAll.getAndSet(false) || now - lastFullReconcile >= RECONCILE_EVERY.toNanos()) {
-        lastFullReconcile = now;
-        for (SealedMap map : maps) {
-          if (map != admissionRecords) {
-            map.reconcile();
-          }
+      boolean forced = reconcileAll.getAndSet(false);
+      for (SealedMap map : maps) {
+        if (map != admissionRecords) {
+          // Each map on its own clock: a large one (100,000 users) is read whole less often.
+          map.reconcileIfDue(forced, RECONCILE_EVERY);
         }
-      } else {
-        maps.forEach(SealedMap::purgeExpired);
       }
     } catch (RuntimeException e) {
       // Hazelcast throws while a member merges or shuts down; the next pass tries again.
