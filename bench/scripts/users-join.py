@@ -10,7 +10,7 @@ deploy/local-cluster.sh gives (one cluster secret, every member listed) and the 
 defaults (JAVA_OPTS); nodes 1-2 are pinned to core 1, node 3 to core 0 (JOIN_JAVA_OPTS adds options
 to node 3 only, e.g. a JFR recording). For nodes 2 and 3, prints: process start to /health/ready,
 to a login of the last user answering 200, the node's CPU seconds until then, its RSS, its idle CPU
-over IDLE_SECONDS (default 20) and whether its log reports an OutOfMemoryError; plus node 1's
+over IDLE_SECONDS (default 20, SETTLE_SECONDS = 30 after the join) and whether its log reports an OutOfMemoryError; plus node 1's
 start and the load average. Stops every node it started and removes the folder (KEEP_WORK=1 keeps it).
 """
 import json, os, re, shutil, socket, subprocess, sys, tempfile, time
@@ -152,7 +152,7 @@ def main():
         summary["node1_ready_cpu_s"] = round(cpu_s(node1.pid), 2)
         node2, second = join(cluster, 2, 1, last)
         node3, third = join(cluster, 3, 0, last, join_extra)
-        time.sleep(5)
+        time.sleep(int(os.environ.get("SETTLE_SECONDS", "30")))  # JIT warm-up and the join's passes settle first
         t0, c = time.perf_counter(), {i: cpu_s(p.pid) for i, p in cluster.nodes.items()}
         time.sleep(int(os.environ.get("IDLE_SECONDS", "20")))
         wall = time.perf_counter() - t0
