@@ -17,7 +17,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +53,10 @@ public final class SealedMap {
   private static final Logger LOG = LoggerFactory.getLogger(SealedMap.class);
   /** Grid entries outlive their record a little, so a node with a slower clock does not repair them. */
   private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(5);
+  /** The periodic full read waits at least this many times its own duration: at most 1 % of a core. */
+  private static final long BACKSTOP_SHARE = 100;
+  /** Entries read per request by {@link #reconcile()}. */
+  private static final int RECONCILE_CHUNK = 1000;
 
   private record Held(GridValue value, String envelope) {}
 
@@ -61,6 +68,11 @@ public final class SealedMap {
   private final Clock clock;
   private final boolean gated;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
+  /** Keys whose held record has an expiry: the only ones {@link #purgeExpired} looks at. */
+  private final Set<String> expiring = ConcurrentHashMap.newKeySet();
+  // Owned by the grid's maintenance thread.
+  private long lastReconcile = System.nanoTime();
+  private long lastReconcileCost;
   private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<Consumer<String>> keyListeners = new CopyOnWriteArrayList<>();
   private volatile GridTrust trust = GridTrust.SELF_ONLY;
@@ -173,7 +185,7 @@ public final class SealedMap {
       }
       map.replace(key, previous, mine.envelope());
     }
-    held.merge(key, mine, SealedMap::newer);
+    store(key, mine);
     changed(key);
     return record(key).orElse(mine.value());
   }
@@ -216,19 +228,29 @@ public final class SealedMap {
       return;
     }
     IMap<String, String> map = map(instance.get());
-    Map<String, String> inGrid = new HashMap<>(map);
-    inGrid.forEach((key, envelope) -> {
-      Held h = held.get(key);
-      if (h == null || !h.envelope().equals(envelope)) {
-        accept(key, envelope, null);
-      }
-    });
+    // In chunks: a copy of a map of 100,000 users (~60 MB of envelopes) at once does not fit the
+    // launcher's heap beside this node's own copy. Only the keys are held for the whole pass.
+    List<String> keys = new ArrayList<>(map.keySet());
+    Set<String> matching = new HashSet<>();
+    for (int from = 0; from < keys.size(); from += RECONCILE_CHUNK) {
+      Set<String> chunk = new HashSet<>(keys.subList(from, Math.min(keys.size(), from + RECONCILE_CHUNK)));
+      map.getAll(chunk).forEach((key, envelope) -> {
+        Held h = held.get(key);
+        if (h == null || !h.envelope().equals(envelope)) {
+          accept(key, envelope, null);
+        }
+        Held after = held.get(key);
+        if (after != null && after.envelope().equals(envelope)) {
+          matching.add(key);
+        }
+      });
+    }
     if (!writable()) {
       return;
     }
     Instant now = clock.instant();
     held.forEach((key, h) -> {
-      if (!h.value().expiredAt(now) && !h.envelope().equals(inGrid.get(key))) {
+      if (!h.value().expiredAt(now) && !matching.contains(key)) {
         repair(map, key, h);
       }
     });
@@ -254,7 +276,7 @@ public final class SealedMap {
       return record(key);
     }
     Held before = held.get(key);
-    Held after = held.merge(key, new Held(incoming, envelope), SealedMap::newer);
+    Held after = store(key, new Held(incoming, envelope));
     if (after != before && after.envelope().equals(envelope)) {
       if (!incoming.expiredAt(clock.instant())) {
         changed(key);
@@ -325,7 +347,7 @@ public final class SealedMap {
     Held before = held.get(key);
     long floor = before == null ? 0 : before.value().version() + 1;
     Held mine = envelope(key, value, expires, floor);
-    held.merge(key, mine, SealedMap::newer);
+    store(key, mine);
     changed(key);
     return mine;
   }
@@ -345,9 +367,52 @@ public final class SealedMap {
     return a.envelope().compareTo(b.envelope()) >= 0 ? a : b;
   }
 
+  /**
+   * Keeps the newer of the held record and {@code incoming}; notes the key when its record can
+   * expire. Under the key's lock in {@link #held}, so {@link #purgeExpired} never loses a note.
+   */
+  private Held store(String key, Held incoming) {
+    return held.compute(key, (k, before) -> {
+      Held after = before == null ? incoming : newer(before, incoming);
+      if (after.value().expires().isPresent()) {
+        expiring.add(k);
+      }
+      return after;
+    });
+  }
+
+  /**
+   * Drops expired records. Looks only at records that can expire: the users map (100,000 records
+   * that never expire) used to be walked whole every upkeep pass, twice a second.
+   */
   void purgeExpired() {
     Instant now = clock.instant();
-    held.values().removeIf(h -> h.value().expiredAt(now));
+    for (String key : expiring) {
+      held.compute(key, (k, h) -> {
+        if (h == null || h.value().expires().isEmpty() || h.value().expiredAt(now)) {
+          expiring.remove(k);
+          return h == null || h.value().expires().isEmpty() ? h : null;
+        }
+        return h;
+      });
+    }
+  }
+
+  /**
+   * Runs {@link #reconcile()} when {@code forced} (a join, rejoin or membership change) or when
+   * the backstop is due: every {@code every}, or less often for a map whose full read is slow, so
+   * that the backstop never takes more than 1 % of a core (a full read of 100,000 users takes
+   * about half a second). Otherwise only drops expired records.
+   */
+  void reconcileIfDue(boolean forced, Duration every) {
+    long now = System.nanoTime();
+    if (!forced && now - lastReconcile < Math.max(every.toNanos(), BACKSTOP_SHARE * lastReconcileCost)) {
+      purgeExpired();
+      return;
+    }
+    lastReconcile = now;
+    reconcile();
+    lastReconcileCost = System.nanoTime() - now;
   }
 
   private boolean writable() {
