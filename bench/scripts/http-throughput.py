@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """HTTP throughput table: hello world, stock Vert.x JWTAuthHandler, KeepCluster (reused and fresh).
 
-Usage: bench/scripts/http-throughput.py [RS256|ES256 ...]   (default: RS256 ES256)
+Usage: bench/scripts/http-throughput.py [RS256|PS256|ES256 ...]   (default: RS256 PS256 ES256)
 Needs: wrk on PATH, `mvn -B -q -DskipTests package` done (node and bench jars).
 Each server runs in its own JVM pinned to core 0 (`taskset -c 0`) with the launcher defaults;
 wrk runs pinned to core 1: one thread, 32 connections, 10 s, 3 runs; the median is reported.
 KeepCluster "reused" sends one login token over and over (verified-token cache hits);
 "fresh" rotates through distinct tokens minted with the node's keyset (cache misses; the hit
 ratio the node counted is printed). "unauth" is the same node's /.well-known/openid-configuration.
+Env: NODE_JAR (another build), RUNS, SECONDS_PER_RUN, FRESH_TOKENS; ONLY=keepcluster skips the
+hello and stock servers (ratios then need a full run); NODE_JFR=/tmp/x.jfr records a JFR profile
+(settings=profile) of the KeepCluster node only, one file per algorithm (x-RS256.jfr ...).
+The load average (`uptime`) is printed at the start and the end.
 """
 import json, os, re, shutil, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 
@@ -44,6 +48,7 @@ def stop(proc):
 
 def wrk(url, header=None, script=None, env=None):
     results = []
+    began = time.time()
     for _ in range(RUNS):
         cmd = ["taskset", "-c", "1", "wrk", "-t1", "-c32", "-d" + SECONDS + "s", "--latency"]
         if header:
@@ -56,6 +61,11 @@ def wrk(url, header=None, script=None, env=None):
         if non2xx:
             raise SystemExit(f"{non2xx.group(1)} failed responses from {url}:\n{out}")
         results.append(rps)
+    if os.environ.get("NODE_JFR"):
+        # Where each wrk phase lies in the recording: bench/scripts/jfr-top.py --between FROM TO.
+        print(f"phase {url} {'reused' if header else 'fresh' if script else ''} between "
+              f"{time.strftime('%H:%M:%S', time.gmtime(began))} {time.strftime('%H:%M:%S', time.gmtime())}",
+              flush=True)
     return statistics.median(results), results
 
 
@@ -75,7 +85,7 @@ def metric(metrics_port, result):
 def keepcluster(alg, rows):
     work = tempfile.mkdtemp(prefix="keepcluster-http-")
     conf = os.path.join(work, "keepconfig.d")
-    family = "EC" if alg.startswith("ES") else "RSA"
+    family = "EC" if alg.startswith("ES") else "PS256" if alg == "PS256" else "RSA"
     subprocess.run(["java", "-cp", BENCH, "io.keepcluster.bench.MakeKeysets", conf, "1", family, "Bench" + alg],
                    check=True, capture_output=True)
     # The bootstrap admin is only made in an empty folder: add the benchmark's user with the CLI.
@@ -84,7 +94,10 @@ def keepcluster(alg, rows):
     env = dict(os.environ, PORT="0", HEALTHCHECKPORT="0", MANAGMENTPORT="0", METRICSPORT="0", BIND="127.0.0.1",
                KEEP_ADMIN_PASSWORD="bench-admin-pw", KEEP_MANAGEMENT_PASSWORD="bench-mgmt-pw",
                KEEP_ROLLOVER_LEAD_SECONDS="0")
-    node, m, _ = start(["java", *JAVA_OPTS, "-jar", NODE, "--config-dir", conf], env,
+    jfr = os.environ.get("NODE_JFR")
+    profile = [f"-XX:StartFlightRecording=filename={jfr.replace('.jfr', '-' + alg + '.jfr')},settings=profile",
+               "-XX:FlightRecorderOptions=stackdepth=256"] if jfr else []
+    node, m, _ = start(["java", *JAVA_OPTS, *profile, "-jar", NODE, "--config-dir", conf], env,
                        r"ports api=(\d+) health=(\d+) management=(\d+) metrics=(\d+)")
     try:
         api, health, _, metrics_port = (int(g) for g in m.groups())
@@ -129,9 +142,20 @@ def stock(alg, rows):
         stop(server)
 
 
+def load():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
 def main():
-    algs = sys.argv[1:] or ["RS256", "ES256"]
+    algs = sys.argv[1:] or ["RS256", "PS256", "ES256"]
     rows = []
+    print("load average at start: " + load(), flush=True)
+    if os.environ.get("ONLY") == "keepcluster":
+        for alg in algs:
+            keepcluster(alg, rows)
+        report(rows)
+        return
     hello, _, lines = start(["java", *JAVA_OPTS, "-cp", BENCH, "io.keepcluster.bench.StockServers", "hello", "0"])
     try:
         port = int(re.search(r"listening port=(\d+)", "".join(lines)).group(1))
@@ -144,6 +168,11 @@ def main():
         reused, fresh = keepcluster(alg, rows)
         rows[-2] = rows[-2][:4] + (rows[-2][4] + f"; {reused / base:.2f} x stock",)
         rows[-1] = rows[-1][:4] + (rows[-1][4] + f"; {fresh / base:.2f} x stock",)
+    report(rows)
+
+
+def report(rows):
+    print("load average at end: " + load())
     print(f"| target | alg | req/s (median of {RUNS}) | runs | ratio |")
     print("| --- | --- | ---: | --- | --- |")
     for name, alg, rps, runs, note in rows:
