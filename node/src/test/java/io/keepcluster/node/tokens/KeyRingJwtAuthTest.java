@@ -172,6 +172,23 @@ class KeyRingJwtAuthTest {
   }
 
   @Test
+  @DisplayName("a reused token gets an equal User each time, never one another request changed")
+  void reusedTokenGetsItsOwnUser(VertxTestContext context) {
+    auth.authenticate(new TokenCredentials(token)).compose(first -> {
+      JsonObject principal = first.principal().copy();
+      JsonObject attributes = first.attributes().copy();
+      first.principal().put("scope", "ADMIN").remove("sub");
+      first.attributes().getJsonObject("accessToken").put("scope", "ADMIN");
+      first.attributes().getJsonObject(KeyRingJwtAuth.VERIFIED_BY).put("kid", "forged");
+      return auth.authenticate(new TokenCredentials(token)).map(second -> {
+        assertEquals(principal, second.principal());
+        assertEquals(attributes, second.attributes());
+        return second;
+      });
+    }).onComplete(context.succeeding(user -> context.completeNow()));
+  }
+
+  @Test
   @DisplayName("a logged-out token fails with REVOKED")
   void revoked(VertxTestContext context) {
     revocations.revoke(Jwts.payload(token).getString("jti"), NOW.plus(Duration.ofHours(2)));

@@ -1,0 +1,67 @@
+package io.keepcluster.node.tokens;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The Vert.x {@link User} of a verified token, laid out as {@link KeyRingJwtAuth} documents. The
+ * layout is built once per {@link VerifiedToken} and kept in a bounded slot array beside it: a
+ * reused bearer gets the same {@code VerifiedToken} object back from the verified-token cache, so
+ * its User is then two copies of small JSON objects instead of a conversion of the claims.
+ *
+ * <p>Every request gets its own copies (handlers may add to a User); the stored layout is never
+ * handed out. A slot is used only for the very same {@code VerifiedToken} object and token text,
+ * so a stale or colliding slot costs a rebuild, never another token's User.
+ */
+final class VerifiedUsers {
+
+  static final int SLOTS = 4_096;
+
+  /** Claims vertx-auth-jwt keeps out of the principal (they are in the attributes). */
+  private static final Set<String> NOT_IN_PRINCIPAL = Set.of("access_token", "exp", "iat", "nbf");
+  private static final String[] COPIED_TO_ATTRIBUTES = {"exp", "iat", "nbf", "sub"};
+
+  private record Layout(VerifiedToken verified, String token, JsonObject principal, JsonObject attributes) {}
+
+  private final AtomicReferenceArray<Layout> slots = new AtomicReferenceArray<>(SLOTS);
+
+  /** A new User for {@code token}, which {@code verified} is the verification of. */
+  User user(String token, VerifiedToken verified) {
+    int index = (System.identityHashCode(verified) * 0x9E3779B9 >>> 16) & (SLOTS - 1);
+    Layout layout = slots.get(index);
+    if (layout == null || layout.verified() != verified || !layout.token().equals(token)) {
+      layout = layout(token, verified);
+      slots.set(index, layout);
+    }
+    return User.create(layout.principal().copy(), layout.attributes().copy());
+  }
+
+  private static Layout layout(String token, VerifiedToken verified) {
+    JsonObject claims = new JsonObject(verified.claims().toJSONObject());
+    JsonObject principal = new JsonObject().put("access_token", token);
+    for (String name : claims.fieldNames()) {
+      if (!NOT_IN_PRINCIPAL.contains(name)) {
+        principal.put(name, claims.getValue(name));
+      }
+    }
+    JsonObject attributes = new JsonObject();
+    attributes.put("accessToken", claims);
+    for (String name : COPIED_TO_ATTRIBUTES) {
+      if (claims.containsKey(name)) {
+        attributes.put(name, claims.getValue(name));
+      }
+    }
+    attributes.put("rootClaim", "accessToken");
+    JsonObject verifiedBy = new JsonObject().put("kid", verified.kid()).put("source", verified.source().label());
+    verified.external().ifPresent(external -> {
+      // A provider's user and scope come from its claim mapping (userIdentifier, scope or scp).
+      verifiedBy.put("provider", external.provider());
+      attributes.put(KeyRingJwtAuth.IDENTITY,
+          new JsonObject().put("user", external.user()).put("scope", external.scope()));
+    });
+    attributes.put(KeyRingJwtAuth.VERIFIED_BY, verifiedBy);
+    return new Layout(verified, token, principal, attributes);
+  }
+}
