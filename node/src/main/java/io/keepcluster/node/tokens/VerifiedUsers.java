@@ -1,7 +1,13 @@
 package io.keepcluster.node.tokens;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -11,9 +17,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * reused bearer gets the same {@code VerifiedToken} object back from the verified-token cache, so
  * its User is then two copies of small JSON objects instead of a conversion of the claims.
  *
- * <p>Every request gets its own copies (handlers may add to a User); the stored layout is never
- * handed out. A slot is used only for the very same {@code VerifiedToken} object and token text,
- * so a stale or colliding slot costs a rebuild, never another token's User.
+ * <p>Every request gets its own principal and attributes objects (a handler may add to or remove
+ * from them). What they hold below the top level (the {@code accessToken} claims, {@code
+ * verifiedBy}, lists such as {@code aud}) is shared between the requests of one token and frozen:
+ * an attempt to change it throws instead of leaking into the next request. A slot is used only
+ * for the very same {@code VerifiedToken} object and token text, so a stale or colliding slot
+ * costs a rebuild, never another token's User.
  */
 final class VerifiedUsers {
 
@@ -35,7 +44,8 @@ final class VerifiedUsers {
       layout = layout(token, verified);
       slots.set(index, layout);
     }
-    return User.create(layout.principal().copy(), layout.attributes().copy());
+    return User.create(new JsonObject(new HashMap<>(layout.principal().getMap())),
+        new JsonObject(new HashMap<>(layout.attributes().getMap())));
   }
 
   private static Layout layout(String token, VerifiedToken verified) {
@@ -62,6 +72,32 @@ final class VerifiedUsers {
           new JsonObject().put("user", external.user()).put("scope", external.scope()));
     });
     attributes.put(KeyRingJwtAuth.VERIFIED_BY, verifiedBy);
-    return new Layout(verified, token, principal, attributes);
+    return new Layout(verified, token, frozenValues(principal), frozenValues(attributes));
+  }
+
+  /** The same top level, with every value below it made unmodifiable. */
+  private static JsonObject frozenValues(JsonObject json) {
+    Map<String, Object> values = new HashMap<>();
+    json.getMap().forEach((name, value) -> values.put(name, frozen(value)));
+    return new JsonObject(values);
+  }
+
+  private static Object frozen(Object value) {
+    if (value instanceof JsonObject object) {
+      value = object.getMap();
+    } else if (value instanceof JsonArray array) {
+      value = array.getList();
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new HashMap<>();
+      map.forEach((name, inner) -> copy.put(String.valueOf(name), frozen(inner)));
+      return new JsonObject(Collections.unmodifiableMap(copy));
+    }
+    if (value instanceof List<?> list) {
+      List<Object> copy = new ArrayList<>(list.size());
+      list.forEach(inner -> copy.add(frozen(inner)));
+      return new JsonArray(Collections.unmodifiableList(copy));
+    }
+    return value; // strings, numbers, booleans: immutable
   }
 }

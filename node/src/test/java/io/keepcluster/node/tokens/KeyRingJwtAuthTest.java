@@ -178,8 +178,14 @@ class KeyRingJwtAuthTest {
       JsonObject principal = first.principal().copy();
       JsonObject attributes = first.attributes().copy();
       first.principal().put("scope", "ADMIN").remove("sub");
-      first.attributes().getJsonObject("accessToken").put("scope", "ADMIN");
-      first.attributes().getJsonObject(KeyRingJwtAuth.VERIFIED_BY).put("kid", "forged");
+      first.attributes().put("exp", 0L).remove("rootClaim");
+      // Below the top level the layout is shared between requests, so it refuses changes.
+      assertThrows(UnsupportedOperationException.class,
+          () -> first.attributes().getJsonObject("accessToken").put("scope", "ADMIN"));
+      assertThrows(UnsupportedOperationException.class,
+          () -> first.attributes().getJsonObject(KeyRingJwtAuth.VERIFIED_BY).put("kid", "forged"));
+      assertThrows(UnsupportedOperationException.class,
+          () -> first.attributes().getJsonObject("accessToken").remove("sub"));
       return auth.authenticate(new TokenCredentials(token)).map(second -> {
         assertEquals(principal, second.principal());
         assertEquals(attributes, second.attributes());
