@@ -12,10 +12,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The Vert.x {@link User} of a verified token, laid out as {@link KeyRingJwtAuth} documents. The
- * layout is built once per {@link VerifiedToken} and kept in a bounded slot array beside it: a
- * reused bearer gets the same {@code VerifiedToken} object back from the verified-token cache, so
- * its User is then two copies of small JSON objects instead of a conversion of the claims.
+ * The Vert.x {@link User} of a verified token, laid out as {@link KeyRingJwtAuth} documents. From
+ * a token's second use on, the layout is kept in a bounded slot array beside its {@link
+ * VerifiedToken}: a reused bearer gets the same {@code VerifiedToken} object back from the
+ * verified-token cache, so its User is then two shallow copies instead of a conversion of the
+ * claims.
  *
  * <p>Every request gets its own principal and attributes objects (a handler may add to or remove
  * from them). What they hold below the top level (the {@code accessToken} claims, {@code
@@ -39,13 +40,21 @@ final class VerifiedUsers {
   /** A new User for {@code token}, which {@code verified} is the verification of. */
   User user(String token, VerifiedToken verified) {
     int index = (System.identityHashCode(verified) * 0x9E3779B9 >>> 16) & (SLOTS - 1);
-    Layout layout = slots.get(index);
-    if (layout == null || layout.verified() != verified || !layout.token().equals(token)) {
-      layout = layout(token, verified);
-      slots.set(index, layout);
+    Layout seen = slots.get(index);
+    if (seen == null || seen.verified() != verified || !seen.token().equals(token)) {
+      // First use: only remember that it was seen. Most tokens are used once, and a kept layout
+      // would double what the verified-token cache holds per token (and the GC's work with it).
+      slots.set(index, new Layout(verified, token, null, null));
+      Layout layout = layout(token, verified);
+      return User.create(layout.principal(), layout.attributes());
     }
-    return User.create(new JsonObject(new HashMap<>(layout.principal().getMap())),
-        new JsonObject(new HashMap<>(layout.attributes().getMap())));
+    if (seen.principal() == null) {
+      Layout layout = layout(token, verified);
+      seen = new Layout(verified, token, frozenValues(layout.principal()), frozenValues(layout.attributes()));
+      slots.set(index, seen);
+    }
+    return User.create(new JsonObject(new HashMap<>(seen.principal().getMap())),
+        new JsonObject(new HashMap<>(seen.attributes().getMap())));
   }
 
   private static Layout layout(String token, VerifiedToken verified) {
@@ -72,7 +81,7 @@ final class VerifiedUsers {
           new JsonObject().put("user", external.user()).put("scope", external.scope()));
     });
     attributes.put(KeyRingJwtAuth.VERIFIED_BY, verifiedBy);
-    return new Layout(verified, token, frozenValues(principal), frozenValues(attributes));
+    return new Layout(verified, token, principal, attributes);
   }
 
   /** The same top level, with every value below it made unmodifiable. */
