@@ -1,8 +1,10 @@
 package io.keepcluster.bench;
 
 import io.keepcluster.shared.keys.KeyAlgorithmSpec;
+import io.keepcluster.shared.keys.KeysetFiles;
 import io.keepcluster.shared.keys.KeysetGenerator;
 import io.keepcluster.shared.keys.KeysetName;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,7 +14,8 @@ import java.time.ZoneOffset;
 
 /**
  * Writes N keysets (the four files each) into a folder, for the keyset scale runs:
- * {@code java -cp bench/target/keepcluster-bench.jar io.keepcluster.bench.MakeKeysets DIR N [RSA|EC] [PREFIX] [AGE_SECONDS]}.
+ * {@code java -cp bench/target/keepcluster-bench.jar io.keepcluster.bench.MakeKeysets DIR N [RSA|PS256|EC] [PREFIX] [AGE_SECONDS]}.
+ * PS256 is an RSA keyset whose descriptor names {@code "JwsAlgorithm": "PS256"}.
  * Their certificates start AGE_SECONDS (default 3600) ago: a keyset dropped later with a younger
  * certificate is the one the signer rule picks.
  */
@@ -31,7 +34,13 @@ public final class MakeKeysets {
     Clock anHourAgo = Clock.fixed(Instant.now().minus(Duration.ofSeconds(age)), ZoneOffset.UTC);
     KeysetGenerator generator = new KeysetGenerator();
     for (int i = 0; i < count; i++) {
-      generator.generate(KeysetName.of(prefix + i), spec, anHourAgo).writeTo(dir);
+      KeysetFiles files = generator.generate(KeysetName.of(prefix + i), spec, anHourAgo);
+      if (args.length > 2 && args[2].equalsIgnoreCase("PS256")) {
+        String descriptor = new JsonObject(files.descriptorJson()).put("JwsAlgorithm", "PS256").encode();
+        files = new KeysetFiles(files.name(), descriptor, files.certificatePem(), files.privateKeyPem(),
+            files.publicKeyPem());
+      }
+      files.writeTo(dir);
     }
     System.out.println("wrote " + count + " " + spec.family() + " keysets to " + dir);
   }

@@ -28,7 +28,7 @@ final class EncryptedBearer implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
-        || header.chars().filter(c -> c == '.').count() != JWE_DOTS) {
+        || dots(header) != JWE_DOTS) {
       ctx.next();
       return;
     }
@@ -39,5 +39,16 @@ final class EncryptedBearer implements Handler<RoutingContext> {
     } catch (TokenRejectedException e) {
       ctx.fail(401, new HttpException(401, e));
     }
+  }
+
+  /** A plain loop: this runs on every bearer request, where a stream per header showed in profiles. */
+  private static int dots(String header) {
+    int dots = 0;
+    for (int i = 0; i < header.length(); i++) {
+      if (header.charAt(i) == '.') {
+        dots++;
+      }
+    }
+    return dots;
   }
 }

@@ -8,7 +8,6 @@ import io.vertx.ext.auth.authentication.CredentialValidationException;
 import io.vertx.ext.auth.authentication.Credentials;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
-import java.util.Set;
 
 /**
  * The node's bearer check as a Vert.x Auth JWT {@link JWTAuth}, so {@code JWTAuthHandler} can
@@ -31,11 +30,8 @@ public final class KeyRingJwtAuth implements JWTAuth {
   /** Attribute of a provider token: {@code {"user","scope"}} as its provider's claim mapping says. */
   public static final String IDENTITY = "externalIdentity";
 
-  /** Claims vertx-auth-jwt keeps out of the principal (they are in the attributes). */
-  private static final Set<String> NOT_IN_PRINCIPAL = Set.of("access_token", "exp", "iat", "nbf");
-  private static final String[] COPIED_TO_ATTRIBUTES = {"exp", "iat", "nbf", "sub"};
-
   private final TokenVerifier verifier;
+  private final VerifiedUsers users = new VerifiedUsers();
 
   /** Hears how long each verification took and whether it passed (metrics). */
   @FunctionalInterface
@@ -63,7 +59,7 @@ public final class KeyRingJwtAuth implements JWTAuth {
     try {
       VerifiedToken verified = verifier.verify(token.getToken());
       timer.verified("ok", System.nanoTime() - start);
-      return Future.succeededFuture(toUser(token.getToken(), verified));
+      return Future.succeededFuture(users.user(token.getToken(), verified));
     } catch (TokenRejectedException e) {
       timer.verified("rejected", System.nanoTime() - start);
       return Future.failedFuture(e);
@@ -83,32 +79,5 @@ public final class KeyRingJwtAuth implements JWTAuth {
   @Override
   public String generateToken(JsonObject claims) {
     return generateToken(claims, null);
-  }
-
-  private static User toUser(String token, VerifiedToken verified) {
-    JsonObject claims = new JsonObject(verified.claims().toJSONObject());
-    User user = User.fromToken(token);
-    JsonObject principal = user.principal();
-    for (String name : claims.fieldNames()) {
-      if (!NOT_IN_PRINCIPAL.contains(name)) {
-        principal.put(name, claims.getValue(name));
-      }
-    }
-    JsonObject attributes = user.attributes();
-    attributes.put("accessToken", claims);
-    for (String name : COPIED_TO_ATTRIBUTES) {
-      if (claims.containsKey(name)) {
-        attributes.put(name, claims.getValue(name));
-      }
-    }
-    attributes.put("rootClaim", "accessToken");
-    JsonObject verifiedBy = new JsonObject().put("kid", verified.kid()).put("source", verified.source().label());
-    verified.external().ifPresent(external -> {
-      // A provider's user and scope come from its claim mapping (userIdentifier, scope or scp).
-      verifiedBy.put("provider", external.provider());
-      attributes.put(IDENTITY, new JsonObject().put("user", external.user()).put("scope", external.scope()));
-    });
-    attributes.put(VERIFIED_BY, verifiedBy);
-    return user;
   }
 }

@@ -1,17 +1,12 @@
 package io.keepcluster.node.tokens;
 
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jwt.EncryptedJWT;
-import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
-import com.nimbusds.jwt.SignedJWT;
 import io.keepcluster.node.config.TokenSettings;
 import io.keepcluster.node.keys.EcdsaLowS;
 import io.keepcluster.node.keys.KeyRing;
 import io.keepcluster.node.keys.KeySource;
 import io.keepcluster.node.keys.VerifyingCredential;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -23,7 +18,8 @@ import java.util.List;
  *
  * <p>One token, one spelling: before any parsing the text must be the canonical compact
  * serialization ({@link CanonicalCompactForm}), and an ECDSA signature must be low-S. Every
- * refusal is a {@link TokenRejectedException}; nothing else escapes {@link #verify}.
+ * refusal is a {@link TokenRejectedException}; nothing else escapes {@link #verify}. A token is
+ * decoded once ({@link CompactJws}); a plain header is parsed once per distinct header text.
  */
 public final class TokenVerifier {
 
@@ -36,6 +32,7 @@ public final class TokenVerifier {
   private final ExternalIssuers external;
   private final JweUnwrapper jwe;
   private final VerifiedTokenCache cache = new VerifiedTokenCache();
+  private final HeaderCache headers = new HeaderCache();
 
   /** A verifier of signed tokens only: a JWE is refused (ENCRYPTED_UNSUPPORTED). */
   public TokenVerifier(KeyRing keyRing, TokenSettings settings, Revocations revocations, Clock clock) {
@@ -97,11 +94,10 @@ public final class TokenVerifier {
       throw new TokenRejectedException(RejectionReason.TOO_LARGE,
           "token larger than " + MAX_TOKEN_CHARS + " characters");
     }
-    CanonicalCompactForm.check(token);
-    SignedJWT jwt = parseSigned(token);
-    JWSHeader header = jwt.getHeader();
+    CompactJws jws = CompactJws.parse(token, headers);
+    JWSHeader header = jws.header();
     try {
-      VerifiedTokenCache.Entry verified = verify(jwt, header, token);
+      VerifiedTokenCache.Entry verified = verify(jws, header, token);
       // Only the exact text of a bare JWS is remembered; a JWE is decrypted on every use.
       if (token == bearer) {
         cache.put(verified);
@@ -161,56 +157,39 @@ public final class TokenVerifier {
     return token;
   }
 
-  private VerifiedTokenCache.Entry verify(SignedJWT jwt, JWSHeader header, String token)
+  private VerifiedTokenCache.Entry verify(CompactJws jws, JWSHeader header, String token)
       throws TokenRejectedException {
     TokenChecks.checkHeader(header);
     // Dispatch: a token whose iss names an external provider is that provider's alone to verify
     // (one map lookup); every other token is the cluster's own.
-    JWTClaimsSet unverified = TokenChecks.claims(jwt);
+    JWTClaimsSet unverified = jws.claims();
     if (external.owns(unverified.getIssuer())) {
       // Taken before verifying: if the provider's keys change meanwhile, the stored voucher is
       // stale and the cached result is never used.
       ExternalIssuers.Voucher voucher = external.voucher(unverified.getIssuer(), header.getKeyID());
-      VerifiedToken verified = external.verify(jwt, header, unverified);
+      VerifiedToken verified = external.verify(jws.signed(), header, unverified);
       return new VerifiedTokenCache.Entry(token, verified, null, voucher);
     }
     VerifyingCredential key = keyRing.current().verifier(header.getKeyID())
         .orElseThrow(() -> new TokenRejectedException(RejectionReason.UNKNOWN_KID,
             "no key with this kid"));
-    return new VerifiedTokenCache.Entry(token, verifyOwn(jwt, header, key), key, null);
+    return new VerifiedTokenCache.Entry(token, verifyOwn(jws, header, key), key, null);
   }
 
-  private VerifiedToken verifyOwn(SignedJWT jwt, JWSHeader header, VerifyingCredential key)
+  private VerifiedToken verifyOwn(CompactJws jws, JWSHeader header, VerifyingCredential key)
       throws TokenRejectedException {
     TokenChecks.checkAlgorithm(header, key);
-    if (EcdsaLowS.isHighS(key.algorithm(), jwt.getSignature().decode())) {
+    if (EcdsaLowS.isHighS(key.algorithm(), jws.signature())) {
       throw new TokenRejectedException(RejectionReason.HIGH_S_SIGNATURE,
           "ECDSA signature with S above n/2 (the other spelling of a signature) is refused");
     }
-    TokenChecks.checkSignature(jwt, key);
-    JWTClaimsSet claims = TokenChecks.claims(jwt);
+    jws.checkSignature(key);
+    JWTClaimsSet claims = jws.claims();
     Instant expiry = checks.checkTimes(claims, key);
     checkIssuerAndAudience(claims, key);
     checks.checkNotRevoked(claims);
     checks.checkSubjectNotCutOff(claims);
     return new VerifiedToken(claims, key.kid(), key.source(), expiry);
-  }
-
-  private static SignedJWT parseSigned(String token) throws TokenRejectedException {
-    JWT parsed;
-    try {
-      parsed = JWTParser.parse(token);
-    } catch (ParseException e) {
-      throw new TokenRejectedException(RejectionReason.MALFORMED, "not a JWT");
-    }
-    if (parsed instanceof SignedJWT signed) {
-      return signed;
-    }
-    if (parsed instanceof EncryptedJWT) {
-      throw new TokenRejectedException(RejectionReason.ENCRYPTED_UNSUPPORTED,
-          "encrypted tokens are not accepted here");
-    }
-    throw new TokenRejectedException(RejectionReason.UNSIGNED, "unsigned tokens (alg none) are refused");
   }
 
   /**

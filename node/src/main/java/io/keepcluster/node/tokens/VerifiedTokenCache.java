@@ -29,6 +29,9 @@ final class VerifiedTokenCache {
    */
   record Entry(String token, VerifiedToken verified, VerifyingCredential key, Object voucher) {}
 
+  /** How many characters at the end of a token choose its slot. */
+  static final int HASHED_CHARS = 24;
+
   private final AtomicReferenceArray<Entry> slots;
   private final int mask;
   private final LongAdder hits = new LongAdder();
@@ -90,10 +93,16 @@ final class VerifiedTokenCache {
   }
 
   private int index(String token) {
-    // The bearer is a new String per request, so this hashes its text once; the multiply spreads
-    // the bits so tokens differing only in their last characters do not crowd neighbouring slots.
-    // Collisions cost only a miss: the whole token is compared before an entry is used.
-    int h = token.hashCode() * 0x9E3779B9;
+    // Hashes the last HASHED_CHARS characters only: the bearer is a new String per request, so
+    // String.hashCode would walk all of it (about 600 characters) on every hit. The end of a JWS
+    // is its signature, which differs between any two signed tokens; tokens sharing an ending
+    // share a slot and only cost misses, since the whole token is compared before an entry is
+    // used. The multiply spreads the bits over the slots.
+    int h = 0;
+    for (int i = Math.max(0, token.length() - HASHED_CHARS); i < token.length(); i++) {
+      h = 31 * h + token.charAt(i);
+    }
+    h *= 0x9E3779B9;
     return (h ^ (h >>> 16)) & mask;
   }
 }

@@ -172,6 +172,33 @@ class KeyRingJwtAuthTest {
   }
 
   @Test
+  @DisplayName("a reused token gets an equal User each time, never one another request changed")
+  void reusedTokenGetsItsOwnUser(VertxTestContext context) {
+    TokenCredentials credentials = new TokenCredentials(token);
+    // The first use builds the User from the claims; from the second on it comes from a kept layout.
+    auth.authenticate(credentials).compose(once -> auth.authenticate(credentials).compose(twice -> {
+      JsonObject principal = once.principal().copy();
+      JsonObject attributes = once.attributes().copy();
+      assertEquals(principal, twice.principal());
+      assertEquals(attributes, twice.attributes());
+      twice.principal().put("scope", "ADMIN").remove("sub");
+      twice.attributes().put("exp", 0L).remove("rootClaim");
+      // Below the top level the kept layout is shared between requests, so it refuses changes.
+      assertThrows(UnsupportedOperationException.class,
+          () -> twice.attributes().getJsonObject("accessToken").put("scope", "ADMIN"));
+      assertThrows(UnsupportedOperationException.class,
+          () -> twice.attributes().getJsonObject(KeyRingJwtAuth.VERIFIED_BY).put("kid", "forged"));
+      assertThrows(UnsupportedOperationException.class,
+          () -> twice.attributes().getJsonObject("accessToken").remove("sub"));
+      return auth.authenticate(credentials).map(third -> {
+        assertEquals(principal, third.principal());
+        assertEquals(attributes, third.attributes());
+        return third;
+      });
+    })).onComplete(context.succeeding(user -> context.completeNow()));
+  }
+
+  @Test
   @DisplayName("a logged-out token fails with REVOKED")
   void revoked(VertxTestContext context) {
     revocations.revoke(Jwts.payload(token).getString("jti"), NOW.plus(Duration.ofHours(2)));

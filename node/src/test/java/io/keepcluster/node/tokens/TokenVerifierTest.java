@@ -399,6 +399,123 @@ class TokenVerifierTest {
     assertEquals(RejectionReason.HIGH_S_SIGNATURE, rejection(Respellings.highS(lowS, JWSAlgorithm.ES256)));
   }
 
+  /** The reason {@code verifier} gives for {@code token}, counted as provoked. */
+  private static RejectionReason refusalBy(TokenVerifier verifier, String token) {
+    TokenRejectedException e = assertThrows(TokenRejectedException.class, () -> verifier.verify(token));
+    PROVOKED.add(e.reason());
+    return e.reason();
+  }
+
+  @Test
+  @DisplayName("with its header already parsed and stored, a token gets exactly the refusal a fresh verifier gives")
+  void knownHeaderRefusesAsCold() throws Exception {
+    String good = token(c -> c);
+    verifier.verify(good); // stores the header segment every token below shares
+    String[] parts = good.split("\\.");
+    String payload = parts[1];
+    for (int i = 0; payload.length() % 4 == 0; i++) {
+      String jti = "j" + i;
+      payload = token(c -> c.jwtID(jti)).split("\\.")[1];
+    }
+    String jwe = good + ".AAAA.BBBB";
+    java.util.Map<String, RejectionReason> cases = new java.util.LinkedHashMap<>();
+    cases.put("payload edited", RejectionReason.BAD_SIGNATURE);
+    cases.put("signed with another secret", RejectionReason.BAD_SIGNATURE);
+    cases.put("signature of another token", RejectionReason.BAD_SIGNATURE);
+    cases.put("signature stripped", RejectionReason.MALFORMED);
+    cases.put("signature padded", RejectionReason.NON_CANONICAL);
+    cases.put("signature's unused bits set", RejectionReason.NON_CANONICAL);
+    cases.put("payload re-spelled", RejectionReason.NON_CANONICAL);
+    cases.put("payload with whitespace", RejectionReason.NON_CANONICAL);
+    cases.put("payload not base64", RejectionReason.MALFORMED);
+    cases.put("payload not an object", RejectionReason.MALFORMED);
+    cases.put("payload's exp not a number", RejectionReason.MALFORMED);
+    cases.put("two parts", RejectionReason.MALFORMED);
+    cases.put("five parts (JWE)", RejectionReason.ENCRYPTED_UNSUPPORTED);
+    cases.put("oversized", RejectionReason.TOO_LARGE);
+    cases.put("expired", RejectionReason.EXPIRED);
+    cases.put("no exp", RejectionReason.MALFORMED);
+    cases.put("wrong aud", RejectionReason.WRONG_AUDIENCE);
+    cases.put("wrong iss", RejectionReason.WRONG_ISSUER);
+    cases.put("unknown kid", RejectionReason.UNKNOWN_KID);
+    cases.put("alg edited", RejectionReason.ALGORITHM_MISMATCH);
+    cases.put("alg none", RejectionReason.UNSIGNED);
+    java.util.Map<String, String> tokens = new java.util.HashMap<>();
+    tokens.put("payload edited", Jwts.withPayload(good, p -> p.put("scope", "MAIL $DATA ADMIN")));
+    tokens.put("signed with another secret", Jwts.resignedWithRandomSecret(good));
+    tokens.put("signature of another token", parts[0] + "." + parts[1] + "."
+        + token(c -> c.jwtID("other")).split("\\.")[2]);
+    tokens.put("signature stripped", parts[0] + "." + parts[1] + ".");
+    tokens.put("signature padded", Respellings.paddedSignature(good));
+    tokens.put("signature's unused bits set", Respellings.alteredLastCharacter(good));
+    tokens.put("payload re-spelled", parts[0] + "." + Respellings.flipUnusedBit(payload) + "." + parts[2]);
+    tokens.put("payload with whitespace", parts[0] + "." + parts[1].substring(0, 4) + " " + parts[1].substring(4)
+        + "." + parts[2]);
+    tokens.put("payload not base64", parts[0] + ".e30*." + parts[2]);
+    tokens.put("payload not an object", parts[0] + ".WzFd." + parts[2]);
+    tokens.put("payload's exp not a number", Jwts.withPayload(good, p -> p.put("exp", "soon")));
+    tokens.put("two parts", parts[0] + "." + parts[1]);
+    tokens.put("five parts (JWE)", jwe);
+    tokens.put("oversized", Jwts.withPayload(good, p -> p.put("pad", "x".repeat(TokenVerifier.MAX_TOKEN_CHARS))));
+    tokens.put("expired", token(c -> c.issueTime(Date.from(NOW.minusSeconds(3600)))
+        .expirationTime(Date.from(NOW.minusSeconds(60)))));
+    tokens.put("no exp", token(c -> c.expirationTime(null)));
+    tokens.put("wrong aud", token(c -> c.audience("Elsewhere")));
+    tokens.put("wrong iss", token(c -> c.issuer("Mallory")));
+    tokens.put("unknown kid", sign(header().keyID("other"), claims()));
+    tokens.put("alg edited", Jwts.withHeader(good, h -> h.put("alg", "HS512")));
+    tokens.put("alg none", new PlainJWT(claims().build()).serialize());
+
+    for (var c : cases.entrySet()) {
+      String token = tokens.get(c.getKey());
+      TokenVerifier cold = verifierFor(credential(KID, Optional.empty()));
+      assertEquals(c.getValue(), refusalBy(cold, token), c.getKey() + " (fresh verifier)");
+      assertEquals(c.getValue(), refusalBy(verifier, token), c.getKey() + " (header known)");
+      assertEquals(c.getValue(), refusalBy(verifier, token), c.getKey() + " (asked again)");
+    }
+    assertEquals(NOW.plus(Duration.ofHours(2)), verifier.verify(good).expiresAt(), "the good token still verifies");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"RS256", "PS256", "RS512"})
+  @DisplayName("RSA tokens verify with a Signature kept per thread, and a forged, cut or foreign signature never does")
+  void rsaSignatureReuse(String alg) throws Exception {
+    JWSAlgorithm algorithm = JWSAlgorithm.parse(alg);
+    RSAKey rsa = new RSAKeyGenerator(2048).keyID("r1").generate();
+    RSAKey other = new RSAKeyGenerator(2048).keyID("r1").generate();
+    VerifyingCredential credential = new VerifyingCredential("r1", algorithm,
+        new com.nimbusds.jose.crypto.RSASSAVerifier(rsa.toRSAPublicKey()), ISSUER, KeySource.KEYSET,
+        Optional.empty(), Optional.empty());
+    verifier = new TokenVerifier(new KeyRing(new KeyRingSnapshot(new SigningCredential("r1", algorithm,
+        new RSASSASigner(rsa), ISSUER), List.of(credential))), SETTINGS, revocations, clock);
+    JWSHeader.Builder header = new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT).keyID("r1");
+    java.util.function.BiFunction<RSAKey, String, String> signed = (key, jti) -> {
+      try {
+        SignedJWT jwt = new SignedJWT(header.build(), claims().jwtID(jti).build());
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+
+    for (int i = 0; i < 5; i++) {
+      assertEquals("jti-" + i, verifier.verify(signed.apply(rsa, "jti-" + i)).jwtId());
+    }
+    String good = signed.apply(rsa, "jti-x");
+    String sig = good.substring(good.lastIndexOf('.') + 1);
+    String input = good.substring(0, good.lastIndexOf('.') + 1);
+    assertEquals(RejectionReason.BAD_SIGNATURE, refusalBy(verifier, signed.apply(other, "jti-y")));
+    assertEquals(RejectionReason.BAD_SIGNATURE, refusalBy(verifier, Jwts.withPayload(good, p -> p.put("sub", "CN=Root"))));
+    assertEquals(RejectionReason.BAD_SIGNATURE, refusalBy(verifier, input + sig.substring(0, 40)));
+    assertEquals(RejectionReason.BAD_SIGNATURE, refusalBy(verifier, input + "AAAA"));
+    assertEquals(RejectionReason.BAD_SIGNATURE, refusalBy(verifier, input + sig + "AAAA"));
+    assertEquals(RejectionReason.ALGORITHM_MISMATCH,
+        refusalBy(verifier, Jwts.withHeader(good, h -> h.put("alg", alg.equals("PS256") ? "RS256" : "PS256"))));
+    assertEquals("jti-x", verifier.verify(good).jwtId(), "a failure leaves the next check sound");
+    assertEquals("jti-z", verifier.verify(signed.apply(rsa, "jti-z")).jwtId());
+  }
+
   @Test
   @DisplayName("a refusal after the header was read carries the token's kid (for the log)")
   void rejectionCarriesKid() {
