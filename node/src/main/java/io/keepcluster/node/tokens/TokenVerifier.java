@@ -98,9 +98,10 @@ public final class TokenVerifier {
     JWSHeader header = jws.header();
     try {
       VerifiedTokenCache.Entry verified = verify(jws, header, token);
-      // Only the exact text of a bare JWS is remembered; a JWE is decrypted on every use.
+      // Only the exact text of a bare JWS is remembered (from its second use); a JWE is
+      // decrypted on every use.
       if (token == bearer) {
-        cache.put(verified);
+        cache.admit(verified);
       }
       return verified.verified();
     } catch (TokenRejectedException e) {

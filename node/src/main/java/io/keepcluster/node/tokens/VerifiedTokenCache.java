@@ -1,6 +1,7 @@
 package io.keepcluster.node.tokens;
 
 import io.keepcluster.node.keys.VerifyingCredential;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -15,6 +16,13 @@ import java.util.concurrent.atomic.LongAdder;
  * logout, the key still being the same object in the current key ring or provider key set) before
  * it accepts one. An entry whose key changed is discarded at its next use; one whose token
  * expired too. Only compact JWS texts are stored: a JWE is decrypted on every use.
+ *
+ * <p>A token is stored on its second sighting only ({@link #admit}): the first one leaves a
+ * 32-bit fingerprint in a separate array of ints. Under a stream of one-shot tokens (every client
+ * logging in anew, or a load of distinct tokens) storing every miss replaced an entry per request;
+ * entries then lived just long enough to be promoted and died in the old generation, and the
+ * garbage collector took 18 % of the node's CPU (BENCHMARKS.md, 1b). A token used twice is
+ * stored from its second use, so every reused token still hits from its third.
  */
 final class VerifiedTokenCache {
 
@@ -33,6 +41,8 @@ final class VerifiedTokenCache {
   static final int HASHED_CHARS = 24;
 
   private final AtomicReferenceArray<Entry> slots;
+  /** Fingerprints of tokens seen once, by slot; 0 is "none". */
+  private final AtomicIntegerArray seen;
   private final int mask;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -45,6 +55,7 @@ final class VerifiedTokenCache {
   VerifiedTokenCache(int slots) {
     int size = Integer.highestOneBit(Math.max(2, slots - 1)) << 1;
     this.slots = new AtomicReferenceArray<>(size);
+    this.seen = new AtomicIntegerArray(size);
     this.mask = size - 1;
   }
 
@@ -59,8 +70,28 @@ final class VerifiedTokenCache {
     return null;
   }
 
+  /** Stores {@code entry} unconditionally (replacing what held its slot). */
   void put(Entry entry) {
     slots.set(index(entry.token()), entry);
+  }
+
+  /**
+   * Stores {@code entry} if its token was seen before; otherwise only remembers its fingerprint.
+   * A fingerprint shared by two tokens admits the second early, which costs nothing but a slot.
+   *
+   * @return whether the entry was stored
+   */
+  boolean admit(Entry entry) {
+    int hash = hash(entry.token());
+    int slot = hash & mask;
+    int fingerprint = hash == 0 ? 1 : hash;
+    if (seen.get(slot) == fingerprint) {
+      seen.lazySet(slot, 0);
+      slots.set(slot, entry);
+      return true;
+    }
+    seen.lazySet(slot, fingerprint);
+    return false;
   }
 
   /** Forgets {@code entry} unless its slot already holds another one. */
@@ -93,6 +124,10 @@ final class VerifiedTokenCache {
   }
 
   private int index(String token) {
+    return hash(token) & mask;
+  }
+
+  private static int hash(String token) {
     // Hashes the last HASHED_CHARS characters only: the bearer is a new String per request, so
     // String.hashCode would walk all of it (about 600 characters) on every hit. The end of a JWS
     // is its signature, which differs between any two signed tokens; tokens sharing an ending
@@ -103,6 +138,6 @@ final class VerifiedTokenCache {
       h = 31 * h + token.charAt(i);
     }
     h *= 0x9E3779B9;
-    return (h ^ (h >>> 16)) & mask;
+    return h ^ (h >>> 16);
   }
 }

@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The Vert.x {@link User} of a verified token, laid out as {@link KeyRingJwtAuth} documents. From
- * a token's second use on, the layout is kept in a bounded slot array beside its {@link
- * VerifiedToken}: a reused bearer gets the same {@code VerifiedToken} object back from the
- * verified-token cache, so its User is then two shallow copies instead of a conversion of the
- * claims.
+ * the second time the same {@link VerifiedToken} object is seen (a reused bearer gets the object
+ * the verified-token cache stored at its second use back from its third use on), the layout is
+ * kept in a bounded slot array, so its User is then two shallow copies instead of a conversion
+ * of the claims.
  *
  * <p>Every request gets its own principal and attributes objects (a handler may add to or remove
  * from them). What they hold below the top level (the {@code accessToken} claims, {@code

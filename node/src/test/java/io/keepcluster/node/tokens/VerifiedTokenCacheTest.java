@@ -95,12 +95,13 @@ class VerifiedTokenCacheTest {
     return new TokenIssuer(ring, SETTINGS, clock).issue(new TokenRequest("CN=Alice/O=Acme", "al@acme.test", "MAIL"));
   }
 
-  /** Verifies twice, so the second answer came from the cache. */
+  /** Verifies three times: the second use stores the token, so the third answer came from the cache. */
   private String cached(String token) throws Exception {
+    verifier.verify(token);
     verifier.verify(token);
     long hits = verifier.cacheHits();
     verifier.verify(token);
-    assertEquals(hits + 1, verifier.cacheHits(), "the second verification is a cache hit");
+    assertEquals(hits + 1, verifier.cacheHits(), "the third verification is a cache hit");
     return token;
   }
 
@@ -114,6 +115,7 @@ class VerifiedTokenCacheTest {
     String token = issue().serialized();
     VerifiedToken miss = verifier.verify(token);
     User missUser = new KeyRingJwtAuth(verifier).authenticate(new TokenCredentials(token)).result();
+    // That second use stored the token: what follows are hits.
 
     VerifiedToken hit = verifier.verify(token);
     User hitUser = new KeyRingJwtAuth(verifier).authenticate(new TokenCredentials(token)).result();
@@ -124,8 +126,8 @@ class VerifiedTokenCacheTest {
     assertEquals(miss.expiresAt(), hit.expiresAt());
     assertEquals(missUser.principal(), hitUser.principal());
     assertEquals(missUser.attributes(), hitUser.attributes());
-    assertEquals(1, verifier.cacheMisses());
-    assertEquals(3, verifier.cacheHits());
+    assertEquals(2, verifier.cacheMisses());
+    assertEquals(2, verifier.cacheHits());
   }
 
   @Test
@@ -211,6 +213,7 @@ class VerifiedTokenCacheTest {
 
     assertEquals("CN=Alice/O=Acme", verifier.verify(wrapped).claims().getSubject());
     assertEquals("CN=Alice/O=Acme", verifier.verify(wrapped).claims().getSubject());
+    assertEquals("CN=Alice/O=Acme", verifier.verify(wrapped).claims().getSubject());
     assertEquals(hits, verifier.cacheHits());
 
     registry.remove(keyset.kid());
@@ -228,6 +231,26 @@ class VerifiedTokenCacheTest {
   }
 
   @Test
+  @DisplayName("a token used once is not stored, so a stream of one-shot tokens leaves the cache empty")
+  void oneShotTokensAreNotStored() throws Exception {
+    TokenIssuer issuer = new TokenIssuer(ring, SETTINGS, clock);
+    registry.remove(keyset.kid()); // the ephemeral HS256 key signs: fast
+    VerifiedTokenCache cache = cacheOf(verifier);
+
+    for (int i = 0; i < 1_000; i++) {
+      verifier.verify(issuer.issue(new TokenRequest("CN=U" + i + "/O=Acme", null, "MAIL")).serialized());
+    }
+
+    assertEquals(0, cache.size());
+    assertEquals(0, verifier.cacheHits());
+    String reused = issuer.issue(new TokenRequest("CN=Bob/O=Acme", null, "MAIL")).serialized();
+    verifier.verify(reused);
+    verifier.verify(reused);
+    verifier.verify(reused);
+    assertEquals(1, verifier.cacheHits(), "a token used twice is a hit from its third use");
+  }
+
+  @Test
   @DisplayName("100,000 distinct tokens leave the cache within its bound")
   void bounded() throws Exception {
     TokenIssuer issuer = new TokenIssuer(ring, SETTINGS, clock);
@@ -235,7 +258,9 @@ class VerifiedTokenCacheTest {
     VerifiedTokenCache cache = cacheOf(verifier);
 
     for (int i = 0; i < 100_000; i++) {
-      verifier.verify(issuer.issue(new TokenRequest("CN=U" + i + "/O=Acme", null, "MAIL")).serialized());
+      String token = issuer.issue(new TokenRequest("CN=U" + i + "/O=Acme", null, "MAIL")).serialized();
+      verifier.verify(token);
+      verifier.verify(token); // a second use stores it
     }
 
     assertEquals(VerifiedTokenCache.DEFAULT_SLOTS, cache.capacity());
