@@ -184,8 +184,10 @@ public final class KeysetScanner implements FolderScanner {
   private String folderStamp() {
     StringBuilder stamp = new StringBuilder();
     try (var entries = Files.list(dir)) {
+      // Listing order, not sorted: it is stable while the folder is unchanged, and a reordering
+      // only costs one scan that finds nothing new. Sorting 4,000 entries every rescan was a
+      // visible part of an idle node's CPU.
       entries.filter(p -> !p.getFileName().toString().startsWith("."))
-          .sorted()
           .forEach(p -> {
             stamp.append(p.getFileName()).append(':');
             appendAttributes(stamp, p);
