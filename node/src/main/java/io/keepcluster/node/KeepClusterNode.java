@@ -136,7 +136,6 @@ public final class KeepClusterNode {
   }
 
   public static Future<KeepClusterNode> start(Settings settings) {
-    CryptoWarmup.startInBackground();
     SecureRandom random = new SecureRandom();
     NodeIdentity identity = NodeIdentity.create(settings.env(), random);
     Clock clock = settings.clock();
@@ -296,6 +295,9 @@ public final class KeepClusterNode {
                 providers.close();
               }, topology, vertx));
           readiness.markReady();
+          // After ready, not during the start: on a node pinned to one core it only competed with
+          // the initial keyset load (which warms parsing itself); it is for the first later drop.
+          CryptoWarmup.startInBackground();
           LOG.info("event=node_started node={} version={} {} listen=\"{}\" tls={} signing={} members={}"
               + " issuer={} rollover_lead_s={}", identity.id(), identity.version(), ports.announcement(),
               addresses(listeners), tlsMaterial.map(TlsMaterial::describe).orElse("off"),

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,7 +121,7 @@ public final class ConfigRecheck implements Runnable {
         try {
           BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
           stamp.append(attributes.isRegularFile()).append(':').append(attributes.size()).append(':')
-              .append(attributes.lastModifiedTime().toInstant()).append(';');
+              .append(attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS)).append(';');
         } catch (IOException e) {
           stamp.append("?;");
         }

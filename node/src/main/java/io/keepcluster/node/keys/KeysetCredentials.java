@@ -88,7 +88,9 @@ public final class KeysetCredentials {
       return null;
     }
     try {
-      return List.of(Base64.encode(key.certificate().get().getEncoded()));
+      // The JDK's encoder (an intrinsic) rather than Nimbus' own: measured, Nimbus' encoding of
+      // the certificate was the biggest item of building a credential at start with 1,000 keysets.
+      return List.of(new Base64(java.util.Base64.getEncoder().encodeToString(key.certificate().get().getEncoded())));
     } catch (CertificateEncodingException e) {
       return null;
     }

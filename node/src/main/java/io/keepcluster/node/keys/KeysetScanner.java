@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads every keyset descriptor in the config folder and loads its keyset. Each descriptor's
@@ -166,7 +167,7 @@ public final class KeysetScanner implements FolderScanner {
       BasicFileAttributes attributes = Files.readAttributes(p, BasicFileAttributes.class);
       stamp.append(attributes.isRegularFile() ? 'f' : attributes.isDirectory() ? 'd' : 'o')
           .append(':').append(attributes.size()).append(':')
-          .append(attributes.lastModifiedTime().toInstant()).append(':')
+          .append(attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS)).append(':')
           .append(attributes.fileKey()).append(':')
           .append(attributes.isRegularFile() && Files.isReadable(p)).append(';');
     } catch (IOException e) {
@@ -183,8 +184,10 @@ public final class KeysetScanner implements FolderScanner {
   private String folderStamp() {
     StringBuilder stamp = new StringBuilder();
     try (var entries = Files.list(dir)) {
+      // Listing order, not sorted: it is stable while the folder is unchanged, and a reordering
+      // only costs one scan that finds nothing new. Sorting 4,000 entries every rescan was a
+      // visible part of an idle node's CPU.
       entries.filter(p -> !p.getFileName().toString().startsWith("."))
-          .sorted()
           .forEach(p -> {
             stamp.append(p.getFileName()).append(':');
             appendAttributes(stamp, p);

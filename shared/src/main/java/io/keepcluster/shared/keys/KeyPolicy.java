@@ -17,6 +17,7 @@ final class KeyPolicy {
 
   static final int MIN_RSA_BITS = 2048;
   private static final Set<String> RSA_JWS = SigningAlgorithms.RSA;
+  private static final String MISMATCH_REASON = "private key does not match the public key";
   private static final byte[] PROBE = "keepcluster key pair probe".getBytes(StandardCharsets.US_ASCII);
 
   private KeyPolicy() {
@@ -69,13 +70,26 @@ final class KeyPolicy {
     return alg;
   }
 
-  /** Proves the private key belongs to the public key by signing and verifying a probe. */
+  /**
+   * Proves the private key belongs to the public key: by arithmetic on the key values
+   * ({@link KeyPairMatch}) where the key form allows it, else by signing and verifying a probe.
+   */
   static void checkPair(PrivateKey privateKey, PublicKey publicKey) throws KeysetLoadException {
     String family = familyOf(publicKey);
     if (!family.equals(familyOf(privateKey))) {
       throw new KeysetLoadException("private key (" + familyOf(privateKey) + ") and public key (" + family
           + ") are of different algorithms");
     }
+    switch (KeyPairMatch.check(privateKey, publicKey)) {
+      case MATCH -> {
+        return;
+      }
+      case MISMATCH -> throw new KeysetLoadException(MISMATCH_REASON);
+      case UNDECIDED -> probe(family, privateKey, publicKey);
+    }
+  }
+
+  private static void probe(String family, PrivateKey privateKey, PublicKey publicKey) throws KeysetLoadException {
     String algorithm = family.equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
     try {
       Signature signer = signature(algorithm);
@@ -92,7 +106,7 @@ final class KeyPolicy {
       throw new KeysetLoadException("cannot check that the private key matches the public key: "
           + e.getClass().getSimpleName());
     }
-    throw new KeysetLoadException("private key does not match the public key");
+    throw new KeysetLoadException(MISMATCH_REASON);
   }
 
   static String familyOf(Key key) {

@@ -12,7 +12,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
-import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.KeySpec;
@@ -116,16 +115,19 @@ public final class PemKeys {
         return generatePublic("RSA", new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
       }
       if (privateKey instanceof ECPrivateKey ec) {
-        ECParameterSpec params = ec.getParams();
-        org.bouncycastle.math.ec.ECPoint q = EC5Util.convertSpec(params).getG().multiply(ec.getS()).normalize();
-        ECPoint w = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
-        return generatePublic("EC", new ECPublicKeySpec(w, params));
+        return generatePublic("EC", new ECPublicKeySpec(publicPoint(ec), ec.getParams()));
       }
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new KeysetLoadException("cannot derive the public key from the private key");
     }
     throw new KeysetLoadException("cannot derive the public key from a " + privateKey.getAlgorithm()
         + " private key of this form; provide the public key file");
+  }
+
+  /** Q = d·G of an EC private key, the point its public key must hold. */
+  static ECPoint publicPoint(ECPrivateKey ec) {
+    org.bouncycastle.math.ec.ECPoint q = EC5Util.convertSpec(ec.getParams()).getG().multiply(ec.getS()).normalize();
+    return new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
   }
 
   /**
