@@ -18,7 +18,7 @@ Options (or environment):
   --base-port P    KEEP_BASE_PORT           node I listens on P+20*(I-1) + 0 api, 6 health,
                                             9 management, 10 metrics, 15 cluster (default 8880)
   --jar JAR        KEEP_NODE_JAR            node jar (default: node/target/keepcluster-node.jar)
-                   JAVA_OPTS                JVM options (default: -Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m)
+                   JAVA_OPTS                JVM options (default: -Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps)
                    KEEP_START_TIMEOUT       seconds to wait for each node to be ready (default 120)
                    KEEP_SHUTDOWN_DRAIN_SECONDS  passed to the nodes; stop waits this plus 30 s
 
@@ -34,7 +34,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DIR="${KEEP_LOCAL_CLUSTER_DIR:-$ROOT/local-cluster}"
 BASE_PORT="${KEEP_BASE_PORT:-}"
 JAR="${KEEP_NODE_JAR:-$ROOT/node/target/keepcluster-node.jar}"
-JAVA_OPTS="${JAVA_OPTS:--Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m}"
+JAVA_OPTS="${JAVA_OPTS:--Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps}"
 START_TIMEOUT="${KEEP_START_TIMEOUT:-120}"
 DRAIN="${KEEP_SHUTDOWN_DRAIN_SECONDS:-5}"
 KEYSET=local-cluster   # the keyset every node signs with, so a token of one node works on all

@@ -29,7 +29,7 @@ import results  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NODE_JAR = os.path.abspath(os.environ.get("NODE_JAR", os.path.join(ROOT, "node/target/keepcluster-node.jar")))
 BENCH_JAR = os.path.abspath(os.environ.get("BENCH_JAR", os.path.join(ROOT, "bench/target/keepcluster-bench.jar")))
-JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m").split()
+JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps").split()
 SCRIPT = os.path.join(ROOT, "deploy/local-cluster.sh")
 KEYSET = "local-cluster"  # local-cluster.sh's cluster keyset name
 TICK = os.sysconf("SC_CLK_TCK")

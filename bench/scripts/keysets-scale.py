@@ -6,7 +6,7 @@ Usage: bench/scripts/keysets-scale.py NODE_JAR KEYSETS_DIR [DROP_DIR]
   DROP_DIR holds one keyset with a younger certificate, copied in to time drop -> signer.
 Prints start time (process start to the 'ports' line, and to /health/ready answering 200), JWKS size and
 time, idle RSS and idle CPU over 20 s (IDLE_SECONDS to change), and drop -> signing time. The node runs pinned to core 0
-with the launcher defaults (-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m).
+with the launcher defaults (-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps).
 """
 import json, os, re, shutil, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import results  # noqa: E402  (appends each run to bench/results/keysets-scale.csv for the graphs)
 
 EXTRA = os.environ.get("EXTRA_JAVA_OPTS", "").split()
-JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m").split()
+JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps").split()
 
 
 def rss_mib(pid):

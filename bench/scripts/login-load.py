@@ -7,7 +7,7 @@ Usage: bench/scripts/login-load.py NODE_JAR
 """
 import json, os, re, shutil, subprocess, sys, tempfile, threading, time, urllib.request
 
-JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m").split()
+JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps").split()
 LUA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "login.lua")
 PASSWORD = "bench-admin-pw"
 

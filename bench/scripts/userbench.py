@@ -2,7 +2,7 @@
 directly in the node's format, process measurements from /proc, and timed logins."""
 import json, os, re, subprocess, tempfile, time, urllib.error, urllib.request
 
-JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m").split()
+JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps").split()
 EXTRA = os.environ.get("EXTRA_JAVA_OPTS", "").split()
 PASSWORD = "bench-user-pw"
 TICK = os.sysconf("SC_CLK_TCK")

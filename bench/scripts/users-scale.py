@@ -4,7 +4,7 @@
 Usage: bench/scripts/users-scale.py [NODE_JAR] [N ...]     (defaults: node/target/keepcluster-node.jar, 10 10000 100000)
 For each N: writes keepconfig.d/directory/users.json with N users in the node's format (one Argon2id
 hash made by the node's CLI, reused for every user), starts the node pinned to core 0 with the
-launcher defaults (-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m; JAVA_OPTS to
+launcher defaults (-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps; JAVA_OPTS to
 change, EXTRA_JAVA_OPTS to add e.g. a JFR recording) and prints one JSON line: start time (to the
 'ports' line and to /health/ready answering 200) and the node's CPU seconds until then, idle RSS and
 idle CPU over IDLE_SECONDS (default 20), the first login of the last user, p50/p99 of LOGINS (default

@@ -8,7 +8,7 @@ import java.util.List;
 final class DeployFiles {
 
   /** The JVM options every launcher uses by default (the lead's rule; JAVA_OPTS overrides). */
-  static final String DEFAULT_JAVA_OPTS = "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m";
+  static final String DEFAULT_JAVA_OPTS = "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps";
   /** The node's default drain on SIGTERM (KEEP_SHUTDOWN_DRAIN_SECONDS). */
   static final int DEFAULT_DRAIN_SECONDS = 5;
 
