@@ -10,34 +10,14 @@ every 20 ms. Prints, per drop and as p50/p99/max: the time from the copy until e
 the keyset (verifying, published or signing) and until every node signs with it. Stops the
 nodes it started (local-cluster.sh stop) and removes the folder.
 """
-import json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.error, urllib.request
+import json, os, shutil, subprocess, sys, tempfile, time, urllib.error, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procs import free_base_port  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NODES = 3
 VERIFYING = {"verifying", "published", "signing"}
-
-
-def free_base_port():
-    """A base port whose 3 x 20 ports are all free on 127.0.0.1 (local-cluster.sh's layout)."""
-    for _ in range(200):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base < 1024 or base > 64000 - 20 * NODES:
-            continue
-        socks = []
-        try:
-            for p in range(base, base + 20 * NODES):
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise SystemExit("no free range of ports")
 
 
 def health(port):
@@ -62,7 +42,7 @@ def main():
     bench = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "bench/target/keepcluster-bench.jar"))
     drops = int(sys.argv[3]) if len(sys.argv) > 3 else 20
     work = tempfile.mkdtemp(prefix="keepcluster-cluster-drop-")
-    base = free_base_port()
+    base = free_base_port(NODES)
     env = dict(os.environ, KEEP_LOCAL_CLUSTER_DIR=os.path.join(work, "cluster"), KEEP_BASE_PORT=str(base),
                KEEP_NODE_JAR=jar, KEEP_ROLLOVER_LEAD_SECONDS="0")
     script = os.path.join(ROOT, "deploy/local-cluster.sh")

@@ -25,6 +25,7 @@ import json, os, re, secrets, shutil, socket, statistics, subprocess, sys, tempf
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import results  # noqa: E402
+from procs import cpu_seconds, free_base_port, rss_mib  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NODE_JAR = os.path.abspath(os.environ.get("NODE_JAR", os.path.join(ROOT, "node/target/keepcluster-node.jar")))
@@ -38,37 +39,9 @@ SETTLE_SECONDS = int(os.environ.get("SETTLE_SECONDS", "30"))
 DROPS = int(os.environ.get("DROPS", "3"))
 
 
-def free_base_port(nodes):
-    """A base port whose nodes x 20 ports are all free on 127.0.0.1 (local-cluster.sh's layout)."""
-    for _ in range(200):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base < 1024 or base > 64000 - 20 * nodes:
-            continue
-        socks = []
-        try:
-            for p in range(base, base + 20 * nodes):
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise SystemExit("no free range of ports")
-
-
 def proc_stat(pid):
     with open(f"/proc/{pid}/stat") as f:
         return f.read().rsplit(")", 1)[1].split()
-
-
-def cpu_seconds(pid):
-    fields = proc_stat(pid)
-    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def started_at(pid):
@@ -104,14 +77,6 @@ def busiest_threads(before, after, top=6):
         key = re.sub(r"[-#]?\d+$", "*", name)
         per_name[key] = per_name.get(key, 0) + used / TICK
     return {k: round(v, 2) for k, v in sorted(per_name.items(), key=lambda kv: -kv[1])[:top] if v > 0}
-
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def health(port):

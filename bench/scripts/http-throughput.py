@@ -19,6 +19,7 @@ import json, os, re, shutil, statistics, subprocess, sys, tempfile, threading, t
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import results  # noqa: E402  (appends each row to bench/results/http-throughput.csv for the graphs)
+from procs import stop  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NODE = os.environ.get("NODE_JAR", os.path.join(ROOT, "node/target/keepcluster-node.jar"))
@@ -41,14 +42,6 @@ def start(cmd, env=None, pattern=r"listening port=(\d+)"):
             threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
             return proc, m, lines
     raise SystemExit("server did not start:\n" + "".join(lines[-20:]))
-
-
-def stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def cpu_seconds(pid):

@@ -12,6 +12,9 @@ Prints req/s and p50/p99 of both, per round (ROUNDS, default 3), and the medians
 """
 import json, os, re, shutil, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procs import stop  # noqa: E402
+
 JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m "
                            "-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps").split()
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
@@ -111,11 +114,7 @@ def main():
             print(f"| {name} | {statistics.median(r[0] for r in runs):,.0f} | "
                   f"{statistics.median(r[1] for r in runs):.2f} ms | {statistics.median(r[2] for r in runs):.2f} ms |")
     finally:
-        node.terminate()
-        try:
-            node.wait(15)
-        except subprocess.TimeoutExpired:
-            node.kill()
+        stop(node)
         shutil.rmtree(work, ignore_errors=True)
 
 

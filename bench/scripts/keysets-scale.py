@@ -12,22 +12,10 @@ import json, os, re, shutil, subprocess, sys, tempfile, time, urllib.error, urll
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import results  # noqa: E402  (appends each run to bench/results/keysets-scale.csv for the graphs)
+from procs import cpu_seconds, rss_mib, stop  # noqa: E402
 
 EXTRA = os.environ.get("EXTRA_JAVA_OPTS", "").split()
 JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps").split()
-
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-
-
-def cpu_ticks(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
 
 
 def get(url, any_status=False):
@@ -80,13 +68,13 @@ def main():
                     raise SystemExit("node never ready")
                 time.sleep(0.05)
         start_s = time.perf_counter() - started
-        start_cpu_s = cpu_ticks(node.pid) / os.sysconf("SC_CLK_TCK")
+        start_cpu_s = cpu_seconds(node.pid)
         body, first = get(f"http://127.0.0.1:{api}/.well-known/jwks.json")
         times = [get(f"http://127.0.0.1:{api}/.well-known/jwks.json")[1] for _ in range(5)]
         time.sleep(10)
-        t0, c0 = time.perf_counter(), cpu_ticks(node.pid)
+        t0, c0 = time.perf_counter(), cpu_seconds(node.pid)
         time.sleep(int(os.environ.get("IDLE_SECONDS", "20")))
-        idle_cpu = (cpu_ticks(node.pid) - c0) / os.sysconf("SC_CLK_TCK") / (time.perf_counter() - t0) * 100
+        idle_cpu = (cpu_seconds(node.pid) - c0) / (time.perf_counter() - t0) * 100
         rss = rss_mib(node.pid)
         result = {"keysets": n, "ports_s": round(ports_s, 2), "start_s": round(start_s, 2), "start_cpu_s": round(start_cpu_s, 2), "jwks_bytes": len(body),
                   "jwks_first_ms": round(first * 1000, 1), "jwks_median_ms": round(sorted(times)[2] * 1000, 1),
@@ -94,7 +82,7 @@ def main():
         if drop:
             kid = [f[:-5] for f in os.listdir(drop) if f.endswith(".json")][0]
             dropped = time.perf_counter()
-            dropped_cpu = cpu_ticks(node.pid)
+            dropped_cpu = cpu_seconds(node.pid)
             for f in sorted(os.listdir(drop), key=lambda f: f.endswith(".json")):  # descriptor last
                 shutil.copy(os.path.join(drop, f), os.path.join(conf, f))
             while True:
@@ -105,7 +93,7 @@ def main():
                     raise SystemExit("dropped keyset never signed")
                 time.sleep(0.02)
             result["drop_to_signer_s"] = round(time.perf_counter() - dropped, 2)
-            result["drop_cpu_s"] = round((cpu_ticks(node.pid) - dropped_cpu) / os.sysconf("SC_CLK_TCK"), 2)
+            result["drop_cpu_s"] = round((cpu_seconds(node.pid) - dropped_cpu), 2)
         doc = json.loads(get(f"http://127.0.0.1:{health}/health", any_status=True)[0])
         result["status"] = doc.get("status")
         print(json.dumps(result), flush=True)
@@ -113,11 +101,7 @@ def main():
         if os.environ.get("HOLD_SECONDS"):
             time.sleep(int(os.environ["HOLD_SECONDS"]))
     finally:
-        node.terminate()
-        try:
-            node.wait(15)
-        except subprocess.TimeoutExpired:
-            node.kill()
+        stop(node)
         shutil.rmtree(work, ignore_errors=True)
 
 

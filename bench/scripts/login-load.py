@@ -7,16 +7,12 @@ Usage: bench/scripts/login-load.py NODE_JAR
 """
 import json, os, re, shutil, subprocess, sys, tempfile, threading, time, urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procs import rss_mib, stop  # noqa: E402
+
 JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps").split()
 LUA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "login.lua")
 PASSWORD = "bench-admin-pw"
-
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
 
 
 def main():
@@ -69,11 +65,7 @@ def main():
         result["after_rss_mib"] = round(rss_mib(node.pid))
         print(json.dumps(result))
     finally:
-        node.terminate()
-        try:
-            node.wait(15)
-        except subprocess.TimeoutExpired:
-            node.kill()
+        stop(node)
         shutil.rmtree(work, ignore_errors=True)
 
 

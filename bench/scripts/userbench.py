@@ -1,11 +1,14 @@
 """Shared helpers of the users benchmarks (users-scale.py, users-join.py): a users.json written
 directly in the node's format, process measurements from /proc, and timed logins."""
-import json, os, re, subprocess, tempfile, time, urllib.error, urllib.request
+import json, os, re, subprocess, sys, tempfile, time, urllib.error, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procs import loadavg, rss_mib, stop  # noqa: E402,F401  (re-exported to the users scripts)
+from procs import cpu_seconds as cpu_s  # noqa: E402,F401
 
 JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps").split()
 EXTRA = os.environ.get("EXTRA_JAVA_OPTS", "").split()
 PASSWORD = "bench-user-pw"
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 def seed_hash(jar):
@@ -46,23 +49,6 @@ def write_users(conf, n, hashed, version=None):
               "w") as f:
         json.dump({"managementAccounts": {"bench": {"passwordHash": hashed}}}, f)
     return os.path.getsize(path)
-
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-
-
-def cpu_s(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def loadavg():
-    return round(os.getloadavg()[0], 2)
 
 
 def ready(health_port):
@@ -124,12 +110,3 @@ def wait_ports(node, timeout=300):
             threading.Thread(target=lambda: [None for _ in node.stdout], daemon=True).start()
             return int(m.group(1)), int(m.group(2)), int(m.group(3))
     raise SystemExit("node did not start: " + " | ".join(l.strip()[:200] for l in seen))
-
-
-def stop(node):
-    node.terminate()
-    try:
-        node.wait(30)
-    except subprocess.TimeoutExpired:
-        node.kill()
-        node.wait()

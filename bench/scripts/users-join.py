@@ -13,37 +13,15 @@ to a login of the last user answering 200, the node's CPU seconds until then, it
 over IDLE_SECONDS (default 20, SETTLE_SECONDS = 30 after the join) and whether its log reports an OutOfMemoryError; plus node 1's
 start and the load average. Stops every node it started and removes the folder (KEEP_WORK=1 keeps it).
 """
-import json, os, re, shutil, socket, subprocess, sys, tempfile, time
+import json, os, re, shutil, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procs import free_base_port  # noqa: E402
 from userbench import (JAVA_OPTS, PASSWORD, cpu_s, loadavg, login, ms, ready, rss_mib, seed_hash, stop, username,
                        write_users)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NODES = 3
-
-
-def free_base_port():
-    """A base port whose 3 x 20 ports are all free on 127.0.0.1 (local-cluster.sh's layout)."""
-    for _ in range(200):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base < 1024 or base > 64000 - 20 * NODES:
-            continue
-        socks = []
-        try:
-            for p in range(base, base + 20 * NODES):
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise SystemExit("no free range of ports")
 
 
 class Cluster:
@@ -136,7 +114,7 @@ def main():
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 100000
     join_extra = os.environ.get("JOIN_JAVA_OPTS", "").split()
     work = tempfile.mkdtemp(prefix="keepcluster-users-join-")
-    cluster = Cluster(jar, work, free_base_port())
+    cluster = Cluster(jar, work, free_base_port(NODES))
     last = username(n - 1)
     try:
         hashed = seed_hash(jar)
